@@ -1,0 +1,90 @@
+package dev.clavier;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One logical service: its endpoints as discovery finds them, their health as the scout sees
+ * it, and a pick of one healthy endpoint. Created by {@link Clavier#addListener}.
+ * <p>
+ * {@link #getEndpoint()} reads one immutable snapshot: no lock, no allocation. Every method is
+ * thread-safe.
+ */
+public interface Listener {
+
+	/**
+	 * Returns the listener's name, unique within its {@link Clavier}.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * Returns the configuration the listener was created with.
+	 * @return the configuration
+	 */
+	ListenerConfig config();
+
+	/**
+	 * Returns one endpoint picked by the listener's filter among the healthy ones (or among all
+	 * discovered ones when health is ignored or the all-down policy falls back).
+	 * @return the endpoint
+	 * @throws NoHealthyEndpointException if there is none to pick
+	 * @throws IllegalStateException if the listener was removed or its engine closed
+	 */
+	Endpoint getEndpoint();
+
+	/**
+	 * Returns the current selection: the endpoints picks are made from and the filter's
+	 * selector over them. The same instance is returned until the set changes, so callers may
+	 * cache work keyed on its identity.
+	 * @return the selection, possibly empty
+	 */
+	Selection selection();
+
+	/**
+	 * Returns every discovered endpoint with its health, in a stable order (host, then port).
+	 * @return a snapshot
+	 */
+	List<EndpointState> endpoints();
+
+	/**
+	 * Returns what discovery last did.
+	 * @return the discovery state
+	 */
+	DiscoveryState discoveryState();
+
+	/**
+	 * Waits until the first discovery has answered and every endpoint it found has been probed once.
+	 * @param timeout how long to wait at most
+	 * @return {@code true} if ready, {@code false} if the time ran out
+	 * @throws InterruptedException if the thread was interrupted while waiting
+	 */
+	boolean awaitReady(Duration timeout) throws InterruptedException;
+
+	/**
+	 * Returns a future that completes when the listener is ready, as {@link #awaitReady} defines it.
+	 * @return the future; completes exceptionally if the listener closes first
+	 */
+	CompletableFuture<Void> whenReady();
+
+	/**
+	 * Probes every endpoint now, outside the schedule (an endpoint already being probed is
+	 * left to finish).
+	 */
+	void probeNow();
+
+	/**
+	 * Subscribes an observer to this listener's events.
+	 * @param observer the observer
+	 * @return a handle whose {@code close()} unsubscribes
+	 */
+	AutoCloseable subscribe(ListenerObserver observer);
+
+	/**
+	 * Returns whether the listener was removed or its engine closed.
+	 * @return {@code true} once closed
+	 */
+	boolean isClosed();
+
+}

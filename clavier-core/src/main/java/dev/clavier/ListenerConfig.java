@@ -1,0 +1,350 @@
+package dev.clavier;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.clavier.discovery.Discovery;
+import dev.clavier.filter.Filter;
+import dev.clavier.filter.Filters;
+import dev.clavier.scout.Scout;
+import dev.clavier.scout.Scouts;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one listener discovers, probes and picks. Immutable and thread-safe; made with
+ * {@link #builder(Discovery)}:
+ * <pre>{@code
+ * ListenerConfig config = ListenerConfig.builder(DnsDiscovery.builder().port(8080).build())
+ *         .scout(HttpScout.builder().path("/health").build())
+ *         .interval(Duration.ofSeconds(2))
+ *         .timeout(Duration.ofSeconds(1))
+ *         .build();
+ * }</pre>
+ *
+ * @param discovery how endpoints are found
+ * @param scout how endpoints are probed
+ * @param filter how one endpoint is picked
+ * @param interval time between two probes of one endpoint
+ * @param timeout how long a probe may take before it fails; below {@code interval}
+ * @param jitter fraction of {@code interval} by which each wait varies at random, in [0, 0.5]
+ * @param rise consecutive successes that make an unhealthy endpoint healthy
+ * @param fall consecutive failures that make a healthy endpoint unhealthy
+ * @param ignoreHealth whether picks ignore health and use every discovered endpoint (the original's StatusJump)
+ * @param allDownPolicy what picks do when endpoints are discovered but none is healthy
+ * @param clearOnEmpty whether an empty discovery answer empties a non-empty set
+ * @param discoveryTimeout how long one discovery attempt may take
+ * @param discoveryRetryMin first wait after a failed discovery attempt; doubles per attempt
+ * @param discoveryRetryMax longest wait between failed discovery attempts
+ */
+public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration timeout,
+		double jitter, int rise, int fall, boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty,
+		Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax) {
+
+	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
+	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+	/** Default probe timeout: 2 seconds, as the original's TCP and HTTP checks. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+	/** Default jitter: 10% of the interval. */
+	public static final double DEFAULT_JITTER = 0.1;
+
+	/** Default rise: 2 consecutive successes. */
+	public static final int DEFAULT_RISE = 2;
+
+	/** Default fall: 2 consecutive failures. */
+	public static final int DEFAULT_FALL = 2;
+
+	/** Default discovery timeout: 5 seconds. */
+	public static final Duration DEFAULT_DISCOVERY_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Default first retry delay after a failed discovery: 1 second. */
+	public static final Duration DEFAULT_DISCOVERY_RETRY_MIN = Duration.ofSeconds(1);
+
+	/** Default longest retry delay after failed discoveries: 30 seconds. */
+	public static final Duration DEFAULT_DISCOVERY_RETRY_MAX = Duration.ofSeconds(30);
+
+	/**
+	 * Creates a configuration, checking every rule the builder checks.
+	 */
+	public ListenerConfig {
+		Objects.requireNonNull(discovery, "discovery");
+		Objects.requireNonNull(scout, "scout");
+		Objects.requireNonNull(filter, "filter");
+		Objects.requireNonNull(allDownPolicy, "allDownPolicy");
+		positive("interval", interval);
+		positive("timeout", timeout);
+		if (timeout.compareTo(interval) >= 0) {
+			throw new IllegalArgumentException(
+					"timeout: " + timeout + " (expected: < interval " + interval + ", so that probes never overlap)");
+		}
+		if (!(jitter >= 0 && jitter <= 0.5)) {
+			throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0...0.5)");
+		}
+		if (rise < 1) {
+			throw new IllegalArgumentException("rise: " + rise + " (expected: >= 1)");
+		}
+		if (fall < 1) {
+			throw new IllegalArgumentException("fall: " + fall + " (expected: >= 1)");
+		}
+		positive("discoveryTimeout", discoveryTimeout);
+		positive("discoveryRetryMin", discoveryRetryMin);
+		positive("discoveryRetryMax", discoveryRetryMax);
+		if (discoveryRetryMin.compareTo(discoveryRetryMax) > 0) {
+			throw new IllegalArgumentException("discoveryRetryMin: " + discoveryRetryMin
+					+ " (expected: <= discoveryRetryMax " + discoveryRetryMax + ")");
+		}
+	}
+
+	/**
+	 * Returns a builder for a listener that discovers with the given model.
+	 * @param discovery how endpoints are found
+	 * @return the builder
+	 */
+	public static Builder builder(Discovery discovery) {
+		return new Builder().discovery(discovery);
+	}
+
+	/**
+	 * Returns a builder without a discovery; {@link Builder#discovery} must be called.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Returns a builder that starts from this configuration.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder().discovery(this.discovery)
+			.scout(this.scout)
+			.filter(this.filter)
+			.interval(this.interval)
+			.timeout(this.timeout)
+			.jitter(this.jitter)
+			.rise(this.rise)
+			.fall(this.fall)
+			.ignoreHealth(this.ignoreHealth)
+			.allDownPolicy(this.allDownPolicy)
+			.clearOnEmpty(this.clearOnEmpty)
+			.discoveryTimeout(this.discoveryTimeout)
+			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax);
+	}
+
+	private static void positive(String name, Duration value) {
+		Objects.requireNonNull(value, name);
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+		}
+	}
+
+	/**
+	 * Builds a {@link ListenerConfig}. Each setter checks its argument at once; {@link #build()}
+	 * checks the rules between them. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private @Nullable Discovery discovery;
+
+		private @Nullable Scout scout;
+
+		private Filter filter = Filters.roundRobin();
+
+		private Duration interval = DEFAULT_INTERVAL;
+
+		private Duration timeout = DEFAULT_TIMEOUT;
+
+		private double jitter = DEFAULT_JITTER;
+
+		private int rise = DEFAULT_RISE;
+
+		private int fall = DEFAULT_FALL;
+
+		private boolean ignoreHealth;
+
+		private AllDownPolicy allDownPolicy = AllDownPolicy.FAIL;
+
+		private boolean clearOnEmpty;
+
+		private Duration discoveryTimeout = DEFAULT_DISCOVERY_TIMEOUT;
+
+		private Duration discoveryRetryMin = DEFAULT_DISCOVERY_RETRY_MIN;
+
+		private Duration discoveryRetryMax = DEFAULT_DISCOVERY_RETRY_MAX;
+
+		Builder() {
+		}
+
+		/**
+		 * Sets how endpoints are found. Required.
+		 * @param discovery the discovery model
+		 * @return this builder
+		 */
+		public Builder discovery(Discovery discovery) {
+			this.discovery = Objects.requireNonNull(discovery, "discovery");
+			return this;
+		}
+
+		/**
+		 * Sets how endpoints are probed. Default: a TCP connect (TcpScout).
+		 * @param scout the scout model
+		 * @return this builder
+		 */
+		public Builder scout(Scout scout) {
+			this.scout = Objects.requireNonNull(scout, "scout");
+			return this;
+		}
+
+		/**
+		 * Sets how one endpoint is picked. Default: round robin.
+		 * @param filter the filter model
+		 * @return this builder
+		 */
+		public Builder filter(Filter filter) {
+			this.filter = Objects.requireNonNull(filter, "filter");
+			return this;
+		}
+
+		/**
+		 * Sets the time between two probes of one endpoint. Default: 5 s.
+		 * @param interval the interval, more than zero
+		 * @return this builder
+		 */
+		public Builder interval(Duration interval) {
+			positive("interval", interval);
+			this.interval = interval;
+			return this;
+		}
+
+		/**
+		 * Sets how long a probe may take before it fails. Default: 2 s; must stay below the interval.
+		 * @param timeout the timeout, more than zero
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			positive("timeout", timeout);
+			this.timeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets the fraction of the interval by which each wait varies at random, so that
+		 * probes of many endpoints spread out. Default: 0.1.
+		 * @param jitter the fraction, 0 to 0.5
+		 * @return this builder
+		 */
+		public Builder jitter(double jitter) {
+			if (!(jitter >= 0 && jitter <= 0.5)) {
+				throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0...0.5)");
+			}
+			this.jitter = jitter;
+			return this;
+		}
+
+		/**
+		 * Sets how many consecutive successes make an unhealthy endpoint healthy. Default: 2.
+		 * A newly discovered endpoint needs one.
+		 * @param rise the threshold, 1 or more
+		 * @return this builder
+		 */
+		public Builder rise(int rise) {
+			if (rise < 1) {
+				throw new IllegalArgumentException("rise: " + rise + " (expected: >= 1)");
+			}
+			this.rise = rise;
+			return this;
+		}
+
+		/**
+		 * Sets how many consecutive failures make a healthy endpoint unhealthy. Default: 2.
+		 * A newly discovered endpoint needs one.
+		 * @param fall the threshold, 1 or more
+		 * @return this builder
+		 */
+		public Builder fall(int fall) {
+			if (fall < 1) {
+				throw new IllegalArgumentException("fall: " + fall + " (expected: >= 1)");
+			}
+			this.fall = fall;
+			return this;
+		}
+
+		/**
+		 * Sets whether picks ignore health and use every discovered endpoint (the original's
+		 * StatusJump). Probes still run and are still shown. Default: {@code false}.
+		 * @param ignoreHealth whether to ignore health
+		 * @return this builder
+		 */
+		public Builder ignoreHealth(boolean ignoreHealth) {
+			this.ignoreHealth = ignoreHealth;
+			return this;
+		}
+
+		/**
+		 * Sets what picks do when endpoints are discovered but none is healthy. Default: {@link AllDownPolicy#FAIL}.
+		 * @param allDownPolicy the policy
+		 * @return this builder
+		 */
+		public Builder allDownPolicy(AllDownPolicy allDownPolicy) {
+			this.allDownPolicy = Objects.requireNonNull(allDownPolicy, "allDownPolicy");
+			return this;
+		}
+
+		/**
+		 * Sets whether an empty discovery answer (NXDOMAIN included) empties a non-empty set.
+		 * Default: {@code false}, the last non-empty set is kept and the empty answer logged.
+		 * @param clearOnEmpty whether an empty answer clears the set
+		 * @return this builder
+		 */
+		public Builder clearOnEmpty(boolean clearOnEmpty) {
+			this.clearOnEmpty = clearOnEmpty;
+			return this;
+		}
+
+		/**
+		 * Sets how long one discovery attempt may take before it counts as failed. Default: 5 s.
+		 * @param discoveryTimeout the timeout, more than zero
+		 * @return this builder
+		 */
+		public Builder discoveryTimeout(Duration discoveryTimeout) {
+			positive("discoveryTimeout", discoveryTimeout);
+			this.discoveryTimeout = discoveryTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets the back-off after failed discovery attempts: the first retry waits {@code min},
+		 * each further one twice as long up to {@code max}, each with 20% jitter. Default: 1 s to 30 s.
+		 * @param min the first delay
+		 * @param max the longest delay
+		 * @return this builder
+		 */
+		public Builder discoveryRetry(Duration min, Duration max) {
+			positive("discoveryRetryMin", min);
+			positive("discoveryRetryMax", max);
+			this.discoveryRetryMin = min;
+			this.discoveryRetryMax = max;
+			return this;
+		}
+
+		/**
+		 * Returns the configuration.
+		 * @return the configuration
+		 * @throws IllegalStateException if no discovery was set
+		 * @throws IllegalArgumentException if the settings contradict each other (timeout not below interval...)
+		 */
+		public ListenerConfig build() {
+			if (this.discovery == null) {
+				throw new IllegalStateException("discovery: not set (expected: a Discovery such as DnsDiscovery or StaticDiscovery)");
+			}
+			Scout scout = (this.scout != null) ? this.scout : Scouts.none();
+			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, this.timeout, this.jitter, this.rise,
+					this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
+					this.discoveryRetryMin, this.discoveryRetryMax);
+		}
+
+	}
+
+}

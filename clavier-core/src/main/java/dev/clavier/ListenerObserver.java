@@ -1,0 +1,56 @@
+package dev.clavier;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Receives a listener's events: discoveries, probes, health transitions and changes of the set
+ * that picks are made from. Metrics and event logs subscribe with
+ * {@link Listener#subscribe(ListenerObserver)}.
+ * <p>
+ * Methods are called on the engine's scheduler thread, one at a time per listener: they must be
+ * quick and must not block. An exception thrown by an observer is logged and otherwise ignored.
+ * Every method has an empty default.
+ */
+public interface ListenerObserver {
+
+	/**
+	 * Called after each discovery attempt.
+	 * @param listener the listener
+	 * @param endpoints the endpoints discovered (empty when the attempt failed)
+	 * @param error the failure, or {@code null} on success
+	 */
+	default void discovered(Listener listener, List<Endpoint> endpoints, @Nullable Throwable error) {
+	}
+
+	/**
+	 * Called after each probe.
+	 * @param listener the listener
+	 * @param endpoint the endpoint probed
+	 * @param healthy whether the probe succeeded
+	 * @param latency how long the probe took
+	 * @param error why it failed, or {@code null} on success
+	 */
+	default void probed(Listener listener, Endpoint endpoint, boolean healthy, Duration latency,
+			@Nullable String error) {
+	}
+
+	/**
+	 * Called when an endpoint's health changes.
+	 * @param listener the listener
+	 * @param transition the transition
+	 */
+	default void transitioned(Listener listener, HealthTransition transition) {
+	}
+
+	/**
+	 * Called when the set of endpoints that picks are made from changes (membership or health).
+	 * @param listener the listener
+	 * @param selectable the endpoints picks are now made from, in a stable order
+	 */
+	default void selectionChanged(Listener listener, List<Endpoint> selectable) {
+	}
+
+}

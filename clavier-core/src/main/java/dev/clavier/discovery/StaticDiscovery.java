@@ -1,0 +1,117 @@
+package dev.clavier.discovery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+import dev.clavier.Endpoint;
+
+/**
+ * The {@code static} discovery model: a fixed list of endpoints, answered once.
+ * <pre>{@code
+ * Discovery d = StaticDiscovery.of(Endpoint.of("10.0.0.1", 8080), Endpoint.of("10.0.0.2", 8080));
+ * }</pre>
+ * Immutable and thread-safe.
+ */
+public final class StaticDiscovery implements Discovery {
+
+	private final List<Endpoint> endpoints;
+
+	private StaticDiscovery(List<Endpoint> endpoints) {
+		this.endpoints = List.copyOf(endpoints);
+	}
+
+	/**
+	 * Returns a discovery of the given endpoints.
+	 * @param endpoints the endpoints; duplicates of one address are an error
+	 * @return the discovery
+	 */
+	public static StaticDiscovery of(Endpoint... endpoints) {
+		return of(List.of(endpoints));
+	}
+
+	/**
+	 * Returns a discovery of the given endpoints.
+	 * @param endpoints the endpoints; duplicates of one address are an error
+	 * @return the discovery
+	 */
+	public static StaticDiscovery of(List<Endpoint> endpoints) {
+		Objects.requireNonNull(endpoints, "endpoints");
+		List<Endpoint> seen = new ArrayList<>();
+		for (Endpoint endpoint : endpoints) {
+			Objects.requireNonNull(endpoint, "endpoints[" + seen.size() + "]");
+			for (Endpoint other : seen) {
+				if (other.sameAddress(endpoint)) {
+					throw new IllegalArgumentException("endpoints: " + endpoint + " is listed twice");
+				}
+			}
+			seen.add(endpoint);
+		}
+		return new StaticDiscovery(seen);
+	}
+
+	/**
+	 * Returns a discovery of endpoints written as {@code host:port} ({@code [v6]:port} for IPv6).
+	 * @param defaultPort the port for entries without one, or 0 to require one
+	 * @param addresses the addresses
+	 * @return the discovery
+	 * @throws IllegalArgumentException naming the first bad entry
+	 */
+	public static StaticDiscovery parse(int defaultPort, List<String> addresses) {
+		Objects.requireNonNull(addresses, "addresses");
+		List<Endpoint> endpoints = new ArrayList<>(addresses.size());
+		for (int i = 0; i < addresses.size(); i++) {
+			try {
+				endpoints.add(Endpoint.parse(Objects.requireNonNull(addresses.get(i), "addresses[" + i + "]"), defaultPort));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("endpoints[" + i + "]: " + ex.getMessage(), ex);
+			}
+		}
+		return of(endpoints);
+	}
+
+	/**
+	 * Returns the endpoints.
+	 * @return an unmodifiable list
+	 */
+	public List<Endpoint> endpoints() {
+		return this.endpoints;
+	}
+
+	@Override
+	public String model() {
+		return "static";
+	}
+
+	@Override
+	public DiscoverySession open(DiscoveryContext context) {
+		DiscoveryResult result = DiscoveryResult.of(this.endpoints, null);
+		String target = describe();
+		return new DiscoverySession() {
+
+			@Override
+			public CompletableFuture<DiscoveryResult> discover() {
+				return CompletableFuture.completedFuture(result);
+			}
+
+			@Override
+			public String target() {
+				return target;
+			}
+
+		};
+	}
+
+	private String describe() {
+		List<Endpoint> shown = (this.endpoints.size() > 10) ? this.endpoints.subList(0, 10) : this.endpoints;
+		return shown + ((this.endpoints.size() > 10) ? " (+" + (this.endpoints.size() - 10) + " more)" : "");
+	}
+
+	@Override
+	public String toString() {
+		return "StaticDiscovery" + describe();
+	}
+
+}

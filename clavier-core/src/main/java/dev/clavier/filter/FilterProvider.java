@@ -1,0 +1,27 @@
+package dev.clavier.filter;
+
+import java.util.Map;
+
+/**
+ * Creates a {@link Filter} model from string options, so that configuration can name it.
+ * Register an implementation with {@link java.util.ServiceLoader} (a
+ * {@code META-INF/services/dev.clavier.filter.FilterProvider} file) to make a custom model
+ * available to {@link Filters#create(String, Map)}.
+ */
+public interface FilterProvider {
+
+	/**
+	 * Returns the model name this provider creates.
+	 * @return the model name, kebab-case
+	 */
+	String model();
+
+	/**
+	 * Creates the filter.
+	 * @param options model-specific options, possibly empty
+	 * @return the filter
+	 * @throws IllegalArgumentException if an option is wrong (the message names it)
+	 */
+	Filter create(Map<String, String> options);
+
+}

@@ -1,0 +1,76 @@
+package dev.clavier.scout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.clavier.ModelOptions;
+import dev.clavier.internal.ModelRegistry;
+
+/**
+ * The built-in scouts and the lookup of scout models by name.
+ * <pre>{@code
+ * Scout none = Scouts.none();
+ * Scout http = Scouts.create("http", Map.of("path", "/health"));
+ * }</pre>
+ * Thread-safe.
+ */
+public final class Scouts {
+
+	private static final ModelRegistry<ScoutProvider> REGISTRY = new ModelRegistry<>("scout", ScoutProvider.class,
+			builtIns(), ScoutProvider::model);
+
+	private Scouts() {
+	}
+
+	/**
+	 * Returns the {@code none} scout: every endpoint is healthy as soon as it is discovered,
+	 * and nothing is probed.
+	 * @return the scout
+	 */
+	public static Scout none() {
+		return NoneScout.INSTANCE;
+	}
+
+	/**
+	 * Creates a scout by model name: a built-in one ({@code tcp}, {@code http}, {@code grpc},
+	 * {@code none}) or one registered through a {@link ScoutProvider} with
+	 * {@link java.util.ServiceLoader}.
+	 * @param model the model name
+	 * @param options model-specific options (for {@code http}: {@code path}, {@code method}...)
+	 * @return the scout
+	 * @throws IllegalArgumentException if the model is unknown or an option is wrong
+	 */
+	public static Scout create(String model, Map<String, String> options) {
+		return REGISTRY.provider(model).create(options);
+	}
+
+	/**
+	 * Returns the names of every available scout model.
+	 * @return the names, sorted
+	 */
+	public static Set<String> models() {
+		return REGISTRY.models();
+	}
+
+	private static List<ScoutProvider> builtIns() {
+		List<ScoutProvider> providers = new ArrayList<>();
+		providers.add(new ScoutProvider() {
+
+			@Override
+			public String model() {
+				return "none";
+			}
+
+			@Override
+			public Scout create(Map<String, String> options) {
+				ModelOptions.of("none", options).done();
+				return none();
+			}
+
+		});
+		return providers;
+	}
+
+}
