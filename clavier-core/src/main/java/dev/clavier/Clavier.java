@@ -1,0 +1,283 @@
+package dev.clavier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import dev.clavier.internal.NamedThreadFactory;
+import dev.clavier.internal.SharedResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Clavier engine: a registry of named {@link Listener}s sharing one scheduler thread and
+ * one small I/O event loop. Create one per application and close it on shutdown:
+ * <pre>{@code
+ * try (Clavier clavier = Clavier.create()) {
+ *     Listener backend = clavier.addListener("backend", ListenerConfig
+ *             .builder(DnsDiscovery.builder().name("backend.svc.cluster.local").port(8080).build())
+ *             .scout(HttpScout.builder().path("/health").build())
+ *             .build());
+ *     backend.awaitReady(Duration.ofSeconds(5));
+ *     Endpoint endpoint = backend.getEndpoint();   // throws NoHealthyEndpointException
+ * }
+ * }</pre>
+ * Threads: one {@code clavier-scheduler-1}, up to {@code ioThreads} {@code clavier-io-<n>}
+ * started on first network use, and {@code clavier-grpc-<n>} when a gRPC scout runs; all are
+ * daemon threads and {@link #close()} stops them. Thread-safe.
+ */
+public final class Clavier implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Clavier.class);
+
+	private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final SchedulerThread schedulerThread;
+
+	private final SharedResources resources;
+
+	private final Clock clock;
+
+	private final Object lock = new Object();
+
+	// guarded by lock
+	private final Map<String, ClavierListener> listeners = new LinkedHashMap<>();
+
+	// guarded by lock
+	private boolean closed;
+
+	private Clavier(Builder builder) {
+		this.clock = builder.clock;
+		this.schedulerThread = new SchedulerThread(new NamedThreadFactory("scheduler"));
+		this.scheduler = new ScheduledThreadPoolExecutor(1, this.schedulerThread);
+		// Probe timers are cancelled constantly; do not let cancelled ones pile up in the queue.
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.resources = new SharedResources(this.scheduler, builder.ioThreads);
+	}
+
+	/**
+	 * Creates an engine with default settings.
+	 * @return the engine
+	 */
+	public static Clavier create() {
+		return builder().build();
+	}
+
+	/**
+	 * Returns a builder for an engine with custom settings.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Creates a listener and starts its discovery and probes.
+	 * @param name the listener's name, unique in this engine (the default DNS name to resolve)
+	 * @param config how it discovers, probes and picks
+	 * @return the listener
+	 * @throws IllegalArgumentException if the name is blank or taken, or a model rejects the configuration
+	 * @throws IllegalStateException if the engine is closed
+	 */
+	public Listener addListener(String name, ListenerConfig config) {
+		Objects.requireNonNull(name, "name");
+		Objects.requireNonNull(config, "config");
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("name: '" + name + "' (expected: a non-blank listener name)");
+		}
+		ClavierListener listener;
+		synchronized (this.lock) {
+			if (this.closed) {
+				throw new IllegalStateException("the Clavier engine is closed; cannot add listener '" + name + "'");
+			}
+			if (this.listeners.containsKey(name)) {
+				throw new IllegalArgumentException("name: '" + name
+						+ "' (expected: a name not in use; remove the existing listener first)");
+			}
+			listener = new ClavierListener(name, config, this.scheduler, this.schedulerThread, this.resources, this.clock);
+			this.listeners.put(name, listener);
+		}
+		listener.start();
+		logger.info("[{}] listener added: discovery {}, scout {}, filter {}", name, config.discovery().model(),
+				config.scout().model(), config.filter().model());
+		return listener;
+	}
+
+	/**
+	 * Removes a listener: stops its discovery and probes and closes what it opened.
+	 * @param name the listener's name
+	 * @return {@code true} if there was such a listener
+	 */
+	public boolean removeListener(String name) {
+		Objects.requireNonNull(name, "name");
+		ClavierListener listener;
+		synchronized (this.lock) {
+			listener = this.listeners.remove(name);
+		}
+		if (listener == null) {
+			return false;
+		}
+		listener.close();
+		logger.info("[{}] listener removed", name);
+		return true;
+	}
+
+	/**
+	 * Returns a listener by name.
+	 * @param name the listener's name
+	 * @return the listener, or empty if there is none of that name
+	 */
+	public Optional<Listener> listener(String name) {
+		Objects.requireNonNull(name, "name");
+		synchronized (this.lock) {
+			return Optional.ofNullable(this.listeners.get(name));
+		}
+	}
+
+	/**
+	 * Returns every listener, sorted by name.
+	 * @return a snapshot
+	 */
+	public List<Listener> listeners() {
+		List<Listener> result;
+		synchronized (this.lock) {
+			result = new ArrayList<>(this.listeners.values());
+		}
+		result.sort(Comparator.comparing(Listener::name));
+		return List.copyOf(result);
+	}
+
+	/**
+	 * Returns whether {@link #close()} was called.
+	 * @return {@code true} once closed
+	 */
+	public boolean isClosed() {
+		synchronized (this.lock) {
+			return this.closed;
+		}
+	}
+
+	/**
+	 * Removes every listener and stops every thread and channel the engine started, waiting a
+	 * bounded time. Idempotent.
+	 */
+	@Override
+	public void close() {
+		List<ClavierListener> toClose;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			toClose = new ArrayList<>(this.listeners.values());
+			this.listeners.clear();
+		}
+		for (ClavierListener listener : toClose) {
+			listener.close();
+		}
+		this.resources.close();
+		this.scheduler.shutdownNow();
+		try {
+			if (!this.scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Clavier scheduler did not stop within {}", CLOSE_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		logger.debug("Clavier closed");
+	}
+
+	@Override
+	public String toString() {
+		synchronized (this.lock) {
+			return "Clavier" + this.listeners.keySet() + (this.closed ? " (closed)" : "");
+		}
+	}
+
+	/**
+	 * Builds a {@link Clavier}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
+
+		private Clock clock = Clock.systemUTC();
+
+		Builder() {
+		}
+
+		/**
+		 * Sets how many threads the I/O event loop (TCP, HTTP and DNS traffic) uses. Default:
+		 * the number of processors, at most 2; that serves ten thousand endpoints.
+		 * @param ioThreads the number of threads, 1 to 64
+		 * @return this builder
+		 */
+		public Builder ioThreads(int ioThreads) {
+			if (ioThreads < 1 || ioThreads > 64) {
+				throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: 1...64)");
+			}
+			this.ioThreads = ioThreads;
+			return this;
+		}
+
+		/**
+		 * Sets the clock that time-stamps probes and discoveries. Default: the system UTC clock.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock");
+			return this;
+		}
+
+		/**
+		 * Returns a new engine.
+		 * @return the engine
+		 */
+		public Clavier build() {
+			return new Clavier(this);
+		}
+
+	}
+
+	/**
+	 * Creates the scheduler's thread and remembers it, so a listener closed from that very
+	 * thread (an observer, say) does not wait for itself.
+	 */
+	static final class SchedulerThread implements ThreadFactory {
+
+		private final ThreadFactory delegate;
+
+		private volatile Thread current;
+
+		SchedulerThread(ThreadFactory delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = this.delegate.newThread(task);
+			this.current = thread;
+			return thread;
+		}
+
+		boolean isCurrent() {
+			return Thread.currentThread() == this.current;
+		}
+
+	}
+
+}

@@ -1,0 +1,748 @@
+package dev.clavier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import dev.clavier.discovery.DiscoveryContext;
+import dev.clavier.discovery.DiscoveryResult;
+import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.internal.Delays;
+import dev.clavier.internal.HealthTracker;
+import dev.clavier.internal.SharedResources;
+import dev.clavier.scout.ProbeResult;
+import dev.clavier.scout.ScoutContext;
+import dev.clavier.scout.ScoutSession;
+import dev.clavier.scout.Scouts;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's listener. Mutable state is confined to the engine's single scheduler thread;
+ * what other threads read is published through volatile fields holding immutable values
+ * ({@link Selection}, entry lists, {@link EndpointState}s).
+ */
+final class ClavierListener implements Listener {
+
+	private static final Logger logger = LoggerFactory.getLogger(Listener.class);
+
+	/** Endpoints are kept and shown in this order: host, then port. */
+	static final Comparator<Endpoint> ADDRESS_ORDER = Comparator
+		.comparing((Endpoint endpoint) -> endpoint.host().toLowerCase(Locale.ROOT))
+		.thenComparingInt(Endpoint::port);
+
+	private static final int MAX_TRANSITIONS = 10;
+
+	private static final int MAX_LISTED = 10;
+
+	private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+	private final String name;
+
+	private final ListenerConfig config;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Clavier.SchedulerThread schedulerThread;
+
+	private final Clock clock;
+
+	private final Context context;
+
+	private final boolean probing;
+
+	private final DiscoverySession discovery;
+
+	private final @Nullable ScoutSession scout;
+
+	private final CopyOnWriteArrayList<ListenerObserver> observers = new CopyOnWriteArrayList<>();
+
+	private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+	// Confined to the scheduler thread.
+	private final TreeMap<Endpoint, Entry> entries = new TreeMap<>(ADDRESS_ORDER);
+
+	// Confined to the scheduler thread.
+	private final Set<Entry> awaitingFirstProbe = new HashSet<>();
+
+	// Confined to the scheduler thread.
+	private @Nullable ScheduledFuture<?> discoveryTask;
+
+	// Confined to the scheduler thread.
+	private int discoveryAttempts;
+
+	// Confined to the scheduler thread.
+	private boolean firstDiscoveryDone;
+
+	// Confined to the scheduler thread.
+	private boolean fallbackEpisode;
+
+	// Confined to the scheduler thread.
+	private boolean emptyEpisode;
+
+	private volatile Selection selection = Selection.empty();
+
+	private volatile List<Entry> entryList = List.of();
+
+	private volatile DiscoveryState discoveryState;
+
+	private volatile boolean closed;
+
+	ClavierListener(String name, ListenerConfig config, ScheduledExecutorService scheduler,
+			Clavier.SchedulerThread schedulerThread, SharedResources resources, Clock clock) {
+		this.name = name;
+		this.config = config;
+		this.scheduler = scheduler;
+		this.schedulerThread = schedulerThread;
+		this.clock = clock;
+		this.context = new Context(name, config.timeout(), scheduler, resources);
+		this.probing = config.scout() != Scouts.none();
+		// Opened on the caller's thread so that a configuration the model rejects fails addListener.
+		this.discovery = config.discovery().open(this.context);
+		ScoutSession session = null;
+		try {
+			session = this.probing ? config.scout().open(this.context) : null;
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(this.discovery);
+			throw ex;
+		}
+		this.scout = session;
+		this.discoveryState = new DiscoveryState(config.discovery().model(), this.discovery.target(), null, null, null,
+				0, null);
+	}
+
+	void start() {
+		this.scheduler.execute(this::refresh);
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public ListenerConfig config() {
+		return this.config;
+	}
+
+	@Override
+	public Endpoint getEndpoint() {
+		Selection current = this.selection;
+		if (!current.isEmpty()) {
+			return current.next();
+		}
+		if (this.closed) {
+			throw new IllegalStateException("[" + this.name + "] listener is closed");
+		}
+		throw noHealthyEndpoint();
+	}
+
+	@Override
+	public Selection selection() {
+		return this.selection;
+	}
+
+	@Override
+	public List<EndpointState> endpoints() {
+		List<Entry> current = this.entryList;
+		List<EndpointState> states = new ArrayList<>(current.size());
+		for (Entry entry : current) {
+			states.add(entry.state);
+		}
+		return List.copyOf(states);
+	}
+
+	@Override
+	public DiscoveryState discoveryState() {
+		return this.discoveryState;
+	}
+
+	@Override
+	public boolean awaitReady(Duration timeout) throws InterruptedException {
+		try {
+			this.ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> whenReady() {
+		return this.ready.copy();
+	}
+
+	@Override
+	public void probeNow() {
+		if (!this.probing) {
+			return;
+		}
+		execute(() -> {
+			for (Entry entry : this.entries.values()) {
+				if (entry.inFlight == null) {
+					cancel(entry.next);
+					probe(entry);
+				}
+			}
+		});
+	}
+
+	@Override
+	public AutoCloseable subscribe(ListenerObserver observer) {
+		java.util.Objects.requireNonNull(observer, "observer");
+		this.observers.add(observer);
+		return () -> this.observers.remove(observer);
+	}
+
+	@Override
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	/**
+	 * Stops discovery and probes and closes the sessions, waiting a bounded time.
+	 */
+	void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.selection = Selection.empty();
+		this.ready.completeExceptionally(new IllegalStateException("[" + this.name + "] listener closed before it was ready"));
+		if (this.schedulerThread.isCurrent()) {
+			shutdown();
+			return;
+		}
+		try {
+			Future<?> done = this.scheduler.submit(this::shutdown);
+			done.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			shutdown();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("[{}] listener did not close cleanly", this.name, ex);
+		}
+	}
+
+	private void shutdown() {
+		cancel(this.discoveryTask);
+		for (Entry entry : this.entries.values()) {
+			entry.removed = true;
+			cancel(entry.next);
+			if (entry.inFlight != null) {
+				entry.inFlight.cancel(true);
+			}
+		}
+		this.entries.clear();
+		this.entryList = List.of();
+		this.awaitingFirstProbe.clear();
+		if (this.scout != null) {
+			closeQuietly(this.scout);
+		}
+		closeQuietly(this.discovery);
+		logger.debug("[{}] listener closed", this.name);
+	}
+
+	// --- discovery (scheduler thread) ---
+
+	private void refresh() {
+		if (this.closed) {
+			return;
+		}
+		CompletableFuture<DiscoveryResult> answer;
+		try {
+			answer = this.discovery.discover();
+		}
+		catch (RuntimeException ex) {
+			answer = CompletableFuture.failedFuture(ex);
+		}
+		withTimeout(answer, this.config.discoveryTimeout(), "discovery timed out after " + format(this.config.discoveryTimeout()))
+			.whenCompleteAsync(this::discovered, this.scheduler);
+	}
+
+	private void discovered(@Nullable DiscoveryResult result, @Nullable Throwable failure) {
+		if (this.closed) {
+			return;
+		}
+		Instant now = this.clock.instant();
+		DiscoveryState previous = this.discoveryState;
+		if (failure != null || result == null) {
+			this.discoveryAttempts++;
+			String error = describe(failure);
+			Duration delay = Delays.backoff(this.discoveryAttempts, this.config.discoveryRetryMin(),
+					this.config.discoveryRetryMax(), ThreadLocalRandom.current().nextDouble());
+			logger.warn("[{}] discovery of {} failed: {}; keeping {} endpoint(s), retrying in {} (attempt {})", this.name,
+					this.discovery.target(), error, this.entries.size(), format(delay), this.discoveryAttempts);
+			this.discoveryState = new DiscoveryState(previous.model(), previous.target(), previous.lastRefresh(),
+					now.plus(delay), error, this.discoveryAttempts, previous.lastNote());
+			notifyObservers((observer) -> observer.discovered(this, List.of(), failure));
+			this.discoveryTask = this.scheduler.schedule(this::refresh, delay.toNanos(), TimeUnit.NANOSECONDS);
+			return;
+		}
+		this.discoveryAttempts = 0;
+		List<Endpoint> found = result.endpoints();
+		if (found.isEmpty() && !this.entries.isEmpty() && !this.config.clearOnEmpty()) {
+			if (!this.emptyEpisode) {
+				logger.warn("[{}] discovery of {} answered no endpoints{}; keeping the {} known endpoint(s)", this.name,
+						this.discovery.target(), (result.note() != null) ? " (" + result.note() + ")" : "",
+						this.entries.size());
+			}
+			this.emptyEpisode = true;
+		}
+		else {
+			this.emptyEpisode = false;
+			apply(found);
+		}
+		Duration refreshAfter = result.refreshAfter();
+		this.discoveryState = new DiscoveryState(previous.model(), previous.target(), now,
+				(refreshAfter != null) ? now.plus(refreshAfter) : null, null, 0, result.note());
+		notifyObservers((observer) -> observer.discovered(this, found, null));
+		if (refreshAfter != null) {
+			this.discoveryTask = this.scheduler.schedule(this::refresh, refreshAfter.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		if (!this.firstDiscoveryDone) {
+			this.firstDiscoveryDone = true;
+			checkReady();
+		}
+	}
+
+	private void apply(List<Endpoint> found) {
+		TreeMap<Endpoint, Endpoint> wanted = new TreeMap<>(ADDRESS_ORDER);
+		for (Endpoint endpoint : found) {
+			wanted.putIfAbsent(endpoint, endpoint);
+		}
+		List<Endpoint> added = new ArrayList<>();
+		List<Endpoint> removed = new ArrayList<>();
+		boolean updated = false;
+		for (var iterator = this.entries.entrySet().iterator(); iterator.hasNext();) {
+			Entry entry = iterator.next().getValue();
+			Endpoint replacement = wanted.get(entry.endpoint);
+			if (replacement == null) {
+				iterator.remove();
+				removed.add(entry.endpoint);
+				retire(entry);
+			}
+			else if (!replacement.equals(entry.endpoint)) {
+				// Same address, new weight or attributes: keep its health.
+				entry.endpoint = replacement;
+				entry.publish();
+				updated = true;
+			}
+		}
+		List<Entry> fresh = new ArrayList<>();
+		for (Endpoint endpoint : wanted.values()) {
+			if (!this.entries.containsKey(endpoint)) {
+				Entry entry = new Entry(endpoint, this.config);
+				this.entries.put(endpoint, entry);
+				added.add(endpoint);
+				fresh.add(entry);
+			}
+		}
+		if (added.isEmpty() && removed.isEmpty() && !updated) {
+			return;
+		}
+		if (!added.isEmpty() || !removed.isEmpty()) {
+			logger.info("[{}] endpoints changed: added {}, removed {}; now {}", this.name, truncate(added),
+					truncate(removed), this.entries.size());
+		}
+		this.entryList = List.copyOf(this.entries.values());
+		for (Entry entry : fresh) {
+			if (this.probing) {
+				if (!this.ready.isDone()) {
+					this.awaitingFirstProbe.add(entry);
+				}
+				probe(entry);
+			}
+			else {
+				entry.tracker.force(HealthStatus.HEALTHY);
+				entry.transition(new HealthTransition(entry.endpoint, HealthStatus.UNKNOWN, HealthStatus.HEALTHY,
+						"scout is none: healthy when discovered", this.clock.instant()));
+				entry.publish();
+			}
+		}
+		rebuildSelection();
+	}
+
+	private void retire(Entry entry) {
+		entry.removed = true;
+		cancel(entry.next);
+		if (entry.inFlight != null) {
+			entry.inFlight.cancel(true);
+		}
+		this.awaitingFirstProbe.remove(entry);
+		if (this.scout != null) {
+			try {
+				this.scout.release(entry.endpoint);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("[{}] scout failed to release {}", this.name, entry.endpoint, ex);
+			}
+		}
+		checkReady();
+	}
+
+	// --- probes (scheduler thread) ---
+
+	private void probe(Entry entry) {
+		if (this.closed || entry.removed || entry.inFlight != null || this.scout == null) {
+			return;
+		}
+		long start = System.nanoTime();
+		CompletableFuture<ProbeResult> result;
+		try {
+			result = this.scout.probe(entry.endpoint);
+			if (result == null) {
+				result = CompletableFuture.failedFuture(new IllegalStateException("scout returned no result"));
+			}
+		}
+		catch (RuntimeException ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<ProbeResult> guarded = withTimeout(result, this.config.timeout(),
+				"timed out after " + format(this.config.timeout()));
+		entry.inFlight = guarded;
+		guarded.whenCompleteAsync((outcome, failure) -> probed(entry, guarded, start, outcome, failure), this.scheduler);
+	}
+
+	private void probed(Entry entry, CompletableFuture<ProbeResult> attempt, long start, @Nullable ProbeResult outcome,
+			@Nullable Throwable failure) {
+		if (entry.inFlight == attempt) {
+			entry.inFlight = null;
+		}
+		if (this.closed || entry.removed) {
+			return;
+		}
+		Duration latency = Duration.ofNanos(System.nanoTime() - start);
+		boolean passed = failure == null && outcome != null && outcome.healthy();
+		String detail = (failure != null) ? describe(failure) : (outcome != null) ? outcome.detail() : null;
+		String error = passed ? null : ((detail != null) ? detail : "failed");
+		if (logger.isDebugEnabled()) {
+			logger.debug("[{}] probe of {} {} in {} ms{}", this.name, entry.endpoint, passed ? "passed" : "failed",
+					latency.toMillis(), (detail != null) ? ": " + detail : "");
+		}
+		HealthStatus before = entry.tracker.status();
+		HealthStatus after = entry.tracker.record(passed);
+		Instant now = this.clock.instant();
+		entry.lastCheck = now;
+		entry.latency = latency;
+		entry.lastError = error;
+		HealthTransition transition = null;
+		if (after != null) {
+			transition = new HealthTransition(entry.endpoint, before, after, cause(before, after, entry, detail), now);
+			entry.transition(transition);
+			logger.info("[{}] {} is {} ({})", this.name, entry.endpoint, after, transition.cause());
+		}
+		entry.publish();
+		Endpoint endpoint = entry.endpoint;
+		notifyObservers((observer) -> observer.probed(this, endpoint, passed, latency, error));
+		if (transition != null) {
+			HealthTransition done = transition;
+			notifyObservers((observer) -> observer.transitioned(this, done));
+			rebuildSelection();
+		}
+		if (this.awaitingFirstProbe.remove(entry)) {
+			checkReady();
+		}
+		Duration wait = Delays.jittered(this.config.interval(), this.config.jitter(), ThreadLocalRandom.current().nextDouble())
+			.minus(latency);
+		entry.next = this.scheduler.schedule(() -> probe(entry), Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+	}
+
+	private String cause(HealthStatus before, HealthStatus after, Entry entry, @Nullable String detail) {
+		String suffix = (detail != null) ? ": " + detail : "";
+		if (before == HealthStatus.UNKNOWN) {
+			return ((after == HealthStatus.HEALTHY) ? "first probe passed" : "first probe failed") + suffix;
+		}
+		if (after == HealthStatus.HEALTHY) {
+			return entry.tracker.successes() + " consecutive probe(s) passed" + suffix;
+		}
+		return entry.tracker.failures() + " consecutive probe(s) failed" + suffix;
+	}
+
+	private void checkReady() {
+		if (this.firstDiscoveryDone && this.awaitingFirstProbe.isEmpty() && !this.ready.isDone()) {
+			this.ready.complete(null);
+			logger.debug("[{}] ready", this.name);
+		}
+	}
+
+	// --- selection (scheduler thread) ---
+
+	private void rebuildSelection() {
+		List<Endpoint> all = new ArrayList<>(this.entries.size());
+		List<Endpoint> healthy = new ArrayList<>(this.entries.size());
+		for (Entry entry : this.entries.values()) {
+			all.add(entry.endpoint);
+			if (entry.tracker.status() == HealthStatus.HEALTHY) {
+				healthy.add(entry.endpoint);
+			}
+		}
+		List<Endpoint> pickable;
+		boolean fallback = false;
+		if (this.config.ignoreHealth()) {
+			pickable = all;
+		}
+		else if (!healthy.isEmpty() || all.isEmpty()) {
+			if (this.fallbackEpisode) {
+				this.fallbackEpisode = false;
+				if (!healthy.isEmpty()) {
+					logger.info("[{}] {} endpoint(s) healthy again; picks use healthy endpoints only", this.name,
+							healthy.size());
+				}
+			}
+			pickable = healthy;
+		}
+		else if (this.config.allDownPolicy() == AllDownPolicy.ALL) {
+			if (!this.fallbackEpisode) {
+				this.fallbackEpisode = true;
+				logger.warn("[{}] no healthy endpoint among {}; picking among all of them (all-down policy: all)",
+						this.name, all.size());
+			}
+			pickable = all;
+			fallback = true;
+		}
+		else {
+			pickable = healthy;
+		}
+		Selection current = this.selection;
+		if (current.isFallback() == fallback && current.endpoints().equals(pickable)) {
+			return;
+		}
+		List<Endpoint> frozen = List.copyOf(pickable);
+		this.selection = frozen.isEmpty() ? Selection.empty()
+				: Selection.of(frozen, this.config.filter().selector(frozen), fallback);
+		notifyObservers((observer) -> observer.selectionChanged(this, frozen));
+	}
+
+	NoHealthyEndpointException noHealthyEndpoint() {
+		List<Entry> current = this.entryList;
+		StringBuilder message = new StringBuilder("[").append(this.name).append("] no healthy endpoint: ");
+		if (current.isEmpty()) {
+			DiscoveryState state = this.discoveryState;
+			message.append("none discovered by ").append(state.model()).append(' ').append(state.target());
+			if (state.lastError() != null) {
+				message.append(" (last error: ").append(state.lastError()).append(')');
+			}
+			else if (state.lastNote() != null) {
+				message.append(" (last answer: ").append(state.lastNote()).append(')');
+			}
+			else if (state.lastRefresh() == null) {
+				message.append(" (discovery has not answered yet)");
+			}
+			return new NoHealthyEndpointException(this.name, message.toString());
+		}
+		Map<HealthStatus, Integer> counts = new EnumMap<>(HealthStatus.class);
+		for (HealthStatus status : HealthStatus.values()) {
+			counts.put(status, 0);
+		}
+		List<String> errors = new ArrayList<>();
+		for (Entry entry : current) {
+			EndpointState state = entry.state;
+			counts.merge(state.status(), 1, Integer::sum);
+			if (state.lastError() != null && errors.size() < 3) {
+				errors.add(state.endpoint() + ": " + state.lastError());
+			}
+		}
+		message.append(current.size()).append(" discovered (");
+		message.append(counts.get(HealthStatus.HEALTHY)).append(" HEALTHY, ");
+		message.append(counts.get(HealthStatus.UNHEALTHY)).append(" UNHEALTHY, ");
+		message.append(counts.get(HealthStatus.UNKNOWN)).append(" UNKNOWN)");
+		if (!errors.isEmpty()) {
+			message.append("; last errors: ").append(String.join("; ", errors));
+		}
+		return new NoHealthyEndpointException(this.name, message.toString());
+	}
+
+	// --- helpers ---
+
+	private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout, String message) {
+		if (future.isDone()) {
+			return future;
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		ScheduledFuture<?> timer = this.scheduler.schedule(() -> {
+			if (result.completeExceptionally(new TimeoutException(message))) {
+				future.cancel(true);
+			}
+		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+		future.whenComplete((value, failure) -> {
+			timer.cancel(false);
+			if (failure != null) {
+				result.completeExceptionally(failure);
+			}
+			else {
+				result.complete(value);
+			}
+		});
+		// Cancelling the guarded future (removal, close) cancels the plug-in's work too.
+		result.whenComplete((value, failure) -> {
+			if (failure instanceof CancellationException) {
+				future.cancel(true);
+			}
+		});
+		return result;
+	}
+
+	private void execute(Runnable task) {
+		try {
+			this.scheduler.execute(task);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// The engine is closing.
+		}
+	}
+
+	private void notifyObservers(Consumer<ListenerObserver> call) {
+		for (ListenerObserver observer : this.observers) {
+			try {
+				call.accept(observer);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("[{}] observer {} failed", this.name, observer, ex);
+			}
+		}
+	}
+
+	static String describe(@Nullable Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause == null) {
+			return "failed";
+		}
+		String message = cause.getMessage();
+		if (cause instanceof TimeoutException && message != null) {
+			return message;
+		}
+		if (cause instanceof CancellationException) {
+			return "cancelled";
+		}
+		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
+	}
+
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis % 1000 == 0) {
+			return (millis / 1000) + "s";
+		}
+		return millis + "ms";
+	}
+
+	private static String truncate(List<Endpoint> endpoints) {
+		if (endpoints.size() <= MAX_LISTED) {
+			return endpoints.toString();
+		}
+		return endpoints.subList(0, MAX_LISTED) + " (+" + (endpoints.size() - MAX_LISTED) + " more)";
+	}
+
+	private static void cancel(@Nullable Future<?> future) {
+		if (future != null) {
+			future.cancel(false);
+		}
+	}
+
+	private void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (Exception ex) {
+			logger.warn("[{}] failed to close {}", this.name, closeable, ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Listener[" + this.name + ", " + this.config.discovery().model() + " " + this.discovery.target() + ", "
+				+ this.selection + "]";
+	}
+
+	/**
+	 * One discovered endpoint and its health. Fields without {@code volatile} are confined to
+	 * the scheduler thread; {@code state} is read by any thread.
+	 */
+	private static final class Entry {
+
+		Endpoint endpoint;
+
+		final HealthTracker tracker;
+
+		final ArrayDeque<HealthTransition> recent = new ArrayDeque<>();
+
+		List<HealthTransition> transitions = List.of();
+
+		@Nullable Instant lastCheck;
+
+		@Nullable Duration latency;
+
+		@Nullable String lastError;
+
+		@Nullable ScheduledFuture<?> next;
+
+		@Nullable CompletableFuture<ProbeResult> inFlight;
+
+		boolean removed;
+
+		volatile EndpointState state;
+
+		Entry(Endpoint endpoint, ListenerConfig config) {
+			this.endpoint = endpoint;
+			this.tracker = new HealthTracker(config.rise(), config.fall());
+			this.state = new EndpointState(endpoint, HealthStatus.UNKNOWN, null, null, 0, 0, null, "discovered, not probed yet",
+					List.of());
+		}
+
+		void transition(HealthTransition transition) {
+			if (this.recent.size() == MAX_TRANSITIONS) {
+				this.recent.removeFirst();
+			}
+			this.recent.addLast(transition);
+			this.transitions = List.copyOf(this.recent);
+		}
+
+		void publish() {
+			String cause = this.recent.isEmpty() ? "discovered, not probed yet" : this.recent.getLast().cause();
+			this.state = new EndpointState(this.endpoint, this.tracker.status(), this.lastCheck, this.latency,
+					this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions);
+		}
+
+	}
+
+	/**
+	 * The context handed to this listener's discovery and scout sessions.
+	 */
+	private record Context(String listenerName, Duration timeout, ScheduledExecutorService executor,
+			SharedResources sharedResources) implements DiscoveryContext, ScoutContext, SharedResources.Provider {
+
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.clavier.internal;
+
+import dev.clavier.HealthStatus;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The health state machine of one endpoint. UNKNOWN until the first probe, which alone
+ * decides; after that HEALTHY needs {@code rise} consecutive successes and UNHEALTHY
+ * {@code fall} consecutive failures. Pure and not thread-safe: the engine confines each
+ * tracker to its scheduler thread.
+ */
+public final class HealthTracker {
+
+	private final int rise;
+
+	private final int fall;
+
+	private HealthStatus status = HealthStatus.UNKNOWN;
+
+	private int successes;
+
+	private int failures;
+
+	/**
+	 * Creates a tracker in state UNKNOWN.
+	 * @param rise consecutive successes that make an unhealthy endpoint healthy, 1 or more
+	 * @param fall consecutive failures that make a healthy endpoint unhealthy, 1 or more
+	 */
+	public HealthTracker(int rise, int fall) {
+		if (rise < 1 || fall < 1) {
+			throw new IllegalArgumentException("rise: " + rise + ", fall: " + fall + " (expected: >= 1)");
+		}
+		this.rise = rise;
+		this.fall = fall;
+	}
+
+	/**
+	 * Records one probe outcome.
+	 * @param success whether the probe passed
+	 * @return the new status if this outcome changed it, otherwise {@code null}
+	 */
+	public @Nullable HealthStatus record(boolean success) {
+		if (success) {
+			this.successes++;
+			this.failures = 0;
+		}
+		else {
+			this.failures++;
+			this.successes = 0;
+		}
+		HealthStatus next = switch (this.status) {
+			case UNKNOWN -> success ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
+			case HEALTHY -> (this.failures >= this.fall) ? HealthStatus.UNHEALTHY : HealthStatus.HEALTHY;
+			case UNHEALTHY -> (this.successes >= this.rise) ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
+		};
+		if (next == this.status) {
+			return null;
+		}
+		this.status = next;
+		return next;
+	}
+
+	/**
+	 * Forces a status, for example HEALTHY for a listener whose scout is {@code none}.
+	 * @param status the status
+	 */
+	public void force(HealthStatus status) {
+		this.status = status;
+		this.successes = 0;
+		this.failures = 0;
+	}
+
+	/**
+	 * Returns the current status.
+	 * @return the status
+	 */
+	public HealthStatus status() {
+		return this.status;
+	}
+
+	/**
+	 * Returns the probes in a row that passed, up to now.
+	 * @return the count
+	 */
+	public int successes() {
+		return this.successes;
+	}
+
+	/**
+	 * Returns the probes in a row that failed, up to now.
+	 * @return the count
+	 */
+	public int failures() {
+		return this.failures;
+	}
+
+}

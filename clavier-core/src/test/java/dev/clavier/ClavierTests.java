@@ -1,0 +1,93 @@
+package dev.clavier;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.scout.Scouts;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link Clavier}: the listener registry and its lifecycle.
+ */
+class ClavierTests {
+
+	private static ListenerConfig config() {
+		return ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1))).scout(Scouts.none()).build();
+	}
+
+	@Test
+	void addListenerWhenNameTakenShouldFailClearly() {
+		try (Clavier clavier = Clavier.create()) {
+			clavier.addListener("backend", config());
+			assertThatIllegalArgumentException().isThrownBy(() -> clavier.addListener("backend", config()))
+				.withMessage("name: 'backend' (expected: a name not in use; remove the existing listener first)");
+		}
+	}
+
+	@Test
+	void addListenerWhenNameBlankShouldFail() {
+		try (Clavier clavier = Clavier.create()) {
+			assertThatIllegalArgumentException().isThrownBy(() -> clavier.addListener(" ", config()))
+				.withMessageContaining("non-blank");
+		}
+	}
+
+	@Test
+	void listenerShouldFindAddedAndForgetRemoved() {
+		try (Clavier clavier = Clavier.create()) {
+			Listener b = clavier.addListener("b", config());
+			Listener a = clavier.addListener("a", config());
+			assertThat(clavier.listener("a")).containsSame(a);
+			assertThat(clavier.listeners()).containsExactly(a, b);
+			assertThat(clavier.removeListener("a")).isTrue();
+			assertThat(clavier.removeListener("a")).isFalse();
+			assertThat(clavier.listener("a")).isEmpty();
+			// The name is free again.
+			clavier.addListener("a", config());
+		}
+	}
+
+	@Test
+	void closeShouldBeIdempotentAndRefuseNewListeners() {
+		Clavier clavier = Clavier.create();
+		Listener listener = clavier.addListener("a", config());
+		clavier.close();
+		clavier.close();
+		assertThat(clavier.isClosed()).isTrue();
+		assertThat(listener.isClosed()).isTrue();
+		assertThatIllegalStateException().isThrownBy(() -> clavier.addListener("b", config()))
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void closeShouldStopEveryThreadItStarted() throws Exception {
+		Set<String> before = clavierThreads();
+		Clavier clavier = Clavier.create();
+		Listener listener = clavier.addListener("a", ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1)))
+			.interval(Duration.ofMillis(200))
+			.timeout(Duration.ofMillis(100))
+			.build());
+		assertThat(listener.awaitReady(Duration.ofSeconds(10))).isTrue();
+		assertThat(clavierThreads()).isNotEqualTo(before);
+		clavier.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> clavierThreads().equals(before));
+	}
+
+	static Set<String> clavierThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("clavier-"))
+			.collect(Collectors.toSet());
+	}
+
+}

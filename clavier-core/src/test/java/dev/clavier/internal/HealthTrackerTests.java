@@ -1,0 +1,67 @@
+package dev.clavier.internal;
+
+import dev.clavier.HealthStatus;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HealthTracker}: the pass rules, step by step.
+ */
+class HealthTrackerTests {
+
+	@Test
+	void recordWhenFirstProbePassesShouldBeHealthyAtOnce() {
+		HealthTracker tracker = new HealthTracker(3, 3);
+		assertThat(tracker.status()).isEqualTo(HealthStatus.UNKNOWN);
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+	}
+
+	@Test
+	void recordWhenFirstProbeFailsShouldBeUnhealthyAtOnce() {
+		HealthTracker tracker = new HealthTracker(3, 3);
+		assertThat(tracker.record(false)).isEqualTo(HealthStatus.UNHEALTHY);
+	}
+
+	@Test
+	void recordWhenHealthyShouldNeedFallConsecutiveFailures() {
+		HealthTracker tracker = new HealthTracker(2, 3);
+		tracker.record(true);
+		assertThat(tracker.record(false)).isNull();
+		assertThat(tracker.record(false)).isNull();
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(false)).isNull();
+		assertThat(tracker.record(false)).isNull();
+		assertThat(tracker.record(false)).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(tracker.failures()).isEqualTo(3);
+	}
+
+	@Test
+	void recordWhenUnhealthyShouldNeedRiseConsecutiveSuccesses() {
+		HealthTracker tracker = new HealthTracker(2, 1);
+		tracker.record(false);
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(false)).isNull();
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(tracker.successes()).isEqualTo(2);
+	}
+
+	@Test
+	void recordWhenRiseAndFallAreOneShouldFlipEachTime() {
+		HealthTracker tracker = new HealthTracker(1, 1);
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(tracker.record(false)).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+	}
+
+	@Test
+	void forceShouldSetStatusAndResetCounts() {
+		HealthTracker tracker = new HealthTracker(2, 2);
+		tracker.record(false);
+		tracker.force(HealthStatus.HEALTHY);
+		assertThat(tracker.status()).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(tracker.failures()).isZero();
+	}
+
+}
