@@ -107,6 +107,9 @@ final class ClavierListener implements Listener {
 
 	private volatile List<Entry> entryList = List.of();
 
+	/** The entries by endpoint, for {@link #reportCall}; replaced whole when the set changes. */
+	private volatile Map<Endpoint, Entry> byEndpoint = Map.of();
+
 	private volatile DiscoveryState discoveryState;
 
 	private volatile boolean closed;
@@ -264,6 +267,7 @@ final class ClavierListener implements Listener {
 		}
 		this.entries.clear();
 		this.entryList = List.of();
+		this.byEndpoint = Map.of();
 		this.awaitingFirstProbe.clear();
 		if (this.scout != null) {
 			closeQuietly(this.scout);
@@ -374,7 +378,7 @@ final class ClavierListener implements Listener {
 			logger.info("[{}] endpoints changed: added {}, removed {}; now {}", this.name, truncate(added),
 					truncate(removed), this.entries.size());
 		}
-		this.entryList = List.copyOf(this.entries.values());
+		publishEntries();
 		for (Entry entry : fresh) {
 			if (this.probing) {
 				if (!this.ready.isDone()) {
@@ -389,6 +393,53 @@ final class ClavierListener implements Listener {
 				entry.publish();
 			}
 		}
+		rebuildSelection();
+	}
+
+	private void publishEntries() {
+		this.entryList = List.copyOf(this.entries.values());
+		Map<Endpoint, Entry> index = new java.util.HashMap<>();
+		for (Entry entry : this.entries.values()) {
+			index.put(entry.endpoint, entry);
+		}
+		this.byEndpoint = Map.copyOf(index);
+	}
+
+	@Override
+	public void reportCall(Endpoint endpoint, boolean success, @Nullable String error) {
+		int threshold = this.config.outlierFailures();
+		if (threshold == 0) {
+			return;
+		}
+		Entry entry = this.byEndpoint.get(endpoint);
+		if (entry == null) {
+			return;
+		}
+		if (success) {
+			// Read before write: the common case (no failures) then costs no contended store.
+			if (entry.callFailures.get() != 0) {
+				entry.callFailures.set(0);
+			}
+			return;
+		}
+		if (entry.callFailures.incrementAndGet() == threshold) {
+			execute(() -> eject(entry, threshold, error));
+		}
+	}
+
+	private void eject(Entry entry, int failures, @Nullable String error) {
+		if (this.closed || entry.removed || !entry.tracker.eject()) {
+			return;
+		}
+		entry.callFailures.set(0);
+		HealthTransition transition = new HealthTransition(entry.endpoint, HealthStatus.HEALTHY, HealthStatus.UNHEALTHY,
+				failures + " consecutive call(s) failed" + ((error != null) ? ": " + error : "")
+						+ "; out of rotation until a probe passes",
+				this.clock.instant());
+		entry.transition(transition);
+		entry.publish();
+		logger.info("[{}] {} is {} ({})", this.name, entry.endpoint, HealthStatus.UNHEALTHY, transition.cause());
+		notifyObservers((observer) -> observer.transitioned(this, transition));
 		rebuildSelection();
 	}
 
@@ -711,6 +762,8 @@ final class ClavierListener implements Listener {
 		@Nullable CompletableFuture<ProbeResult> inFlight;
 
 		boolean removed;
+
+		final java.util.concurrent.atomic.AtomicInteger callFailures = new java.util.concurrent.atomic.AtomicInteger();
 
 		volatile EndpointState state;
 

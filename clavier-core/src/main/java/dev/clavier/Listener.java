@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One logical service: its endpoints as discovery finds them, their health as the scout sees
  * it, and a pick of one healthy endpoint. Created by {@link Clavier#addListener}.
@@ -73,6 +75,17 @@ public interface Listener {
 	 * left to finish).
 	 */
 	void probeNow();
+
+	/**
+	 * Reports the outcome of a real call to an endpoint, for passive outlier detection: after
+	 * {@link ListenerConfig#outlierFailures()} consecutive failures the endpoint leaves rotation
+	 * at once, and its next passing probe brings it back. Cheap enough to call on every request;
+	 * endpoints the listener does not know (any more) are ignored.
+	 * @param endpoint the endpoint called, as returned by {@link #getEndpoint()} or {@link #selection()}
+	 * @param success whether the call succeeded
+	 * @param error why it failed, or {@code null}
+	 */
+	void reportCall(Endpoint endpoint, boolean success, @Nullable String error);
 
 	/**
 	 * Subscribes an observer to this listener's events.

@@ -35,10 +35,12 @@ import org.jspecify.annotations.Nullable;
  * @param discoveryTimeout how long one discovery attempt may take
  * @param discoveryRetryMin first wait after a failed discovery attempt; doubles per attempt
  * @param discoveryRetryMax longest wait between failed discovery attempts
+ * @param outlierFailures consecutive failed real calls that take an endpoint out of rotation until
+ * its next passing probe (passive outlier detection); 0 turns it off
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration timeout,
 		double jitter, int rise, int fall, boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty,
-		Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax) {
+		Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -63,6 +65,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 	/** Default longest retry delay after failed discoveries: 30 seconds. */
 	public static final Duration DEFAULT_DISCOVERY_RETRY_MAX = Duration.ofSeconds(30);
+
+	/** Default consecutive failed real calls that eject an endpoint: 5, as Envoy's consecutive-5xx default. */
+	public static final int DEFAULT_OUTLIER_FAILURES = 5;
 
 	/**
 	 * Creates a configuration, checking every rule the builder checks.
@@ -93,6 +98,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		if (discoveryRetryMin.compareTo(discoveryRetryMax) > 0) {
 			throw new IllegalArgumentException("discoveryRetryMin: " + discoveryRetryMin
 					+ " (expected: <= discoveryRetryMax " + discoveryRetryMax + ")");
+		}
+		if (outlierFailures < 0) {
+			throw new IllegalArgumentException("outlierFailures: " + outlierFailures + " (expected: >= 0, 0 turns it off)");
 		}
 	}
 
@@ -130,7 +138,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.allDownPolicy(this.allDownPolicy)
 			.clearOnEmpty(this.clearOnEmpty)
 			.discoveryTimeout(this.discoveryTimeout)
-			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax);
+			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax)
+			.outlierFailures(this.outlierFailures);
 	}
 
 	private static void positive(String name, Duration value) {
@@ -174,6 +183,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 		private Duration discoveryRetryMax = DEFAULT_DISCOVERY_RETRY_MAX;
 
+		private int outlierFailures = DEFAULT_OUTLIER_FAILURES;
+
 		Builder() {
 		}
 
@@ -188,7 +199,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
-		 * Sets how endpoints are probed. Default: a TCP connect (TcpScout).
+		 * Sets how endpoints are probed. Default: a plain TCP connect (TcpScout).
 		 * @param scout the scout model
 		 * @return this builder
 		 */
@@ -330,6 +341,21 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets how many consecutive failed real calls, reported through
+		 * {@link Listener#reportCall}, take an endpoint out of rotation until its next passing
+		 * probe. Default: 5; 0 turns passive outlier detection off.
+		 * @param outlierFailures the threshold, 0 or more
+		 * @return this builder
+		 */
+		public Builder outlierFailures(int outlierFailures) {
+			if (outlierFailures < 0) {
+				throw new IllegalArgumentException("outlierFailures: " + outlierFailures + " (expected: >= 0, 0 turns it off)");
+			}
+			this.outlierFailures = outlierFailures;
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -342,7 +368,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Scout scout = (this.scout != null) ? this.scout : Scouts.none();
 			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, this.timeout, this.jitter, this.rise,
 					this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
-					this.discoveryRetryMin, this.discoveryRetryMax);
+					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures);
 		}
 
 	}

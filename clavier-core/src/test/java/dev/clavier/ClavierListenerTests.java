@@ -353,4 +353,41 @@ class ClavierListenerTests {
 		assertThatIllegalStateException().isThrownBy(listener::getEndpoint).withMessage("[svc] listener is closed");
 	}
 
+	@Test
+	void reportCallWhenFailuresReachThresholdShouldEjectUntilNextPassingProbe() throws Exception {
+		Listener listener = this.clavier.addListener("svc",
+				fast(StaticDiscovery.of(A, B)).interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(500))
+					.rise(5).outlierFailures(3).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		listener.reportCall(A, false, "connect refused");
+		listener.reportCall(A, false, "connect refused");
+		listener.reportCall(A, true, null);
+		listener.reportCall(A, false, "connect refused");
+		listener.reportCall(A, false, "connect refused");
+		assertThat(status(listener, A)).isEqualTo(HealthStatus.HEALTHY);
+		listener.reportCall(A, false, "read timed out");
+		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.UNHEALTHY);
+		assertThat(listener.endpoints().get(0).cause())
+			.isEqualTo("3 consecutive call(s) failed: read timed out; out of rotation until a probe passes");
+		assertThat(listener.selection().endpoints()).containsExactly(B);
+		// One passing probe (not rise = 5) brings an ejected endpoint back.
+		listener.probeNow();
+		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.HEALTHY);
+		assertThat(listener.selection().endpoints()).containsExactly(A, B);
+	}
+
+	@Test
+	void reportCallWhenOutlierDetectionOffOrEndpointUnknownShouldDoNothing() throws Exception {
+		Listener listener = this.clavier.addListener("svc", fast(StaticDiscovery.of(A)).outlierFailures(0).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		for (int i = 0; i < 50; i++) {
+			listener.reportCall(A, false, "boom");
+			listener.reportCall(C, false, "boom");
+		}
+		listener.probeNow();
+		int before = this.scout.probes(A.address());
+		await().atMost(WAIT).until(() -> this.scout.probes(A.address()) > before);
+		assertThat(status(listener, A)).isEqualTo(HealthStatus.HEALTHY);
+	}
+
 }

@@ -21,6 +21,8 @@ public final class HealthTracker {
 
 	private int failures;
 
+	private boolean ejected;
+
 	/**
 	 * Creates a tracker in state UNKNOWN.
 	 * @param rise consecutive successes that make an unhealthy endpoint healthy, 1 or more
@@ -51,13 +53,31 @@ public final class HealthTracker {
 		HealthStatus next = switch (this.status) {
 			case UNKNOWN -> success ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
 			case HEALTHY -> (this.failures >= this.fall) ? HealthStatus.UNHEALTHY : HealthStatus.HEALTHY;
-			case UNHEALTHY -> (this.successes >= this.rise) ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
+			// An endpoint ejected by real call failures was healthy by its probes: one passing probe restores it.
+			case UNHEALTHY -> (this.successes >= (this.ejected ? 1 : this.rise)) ? HealthStatus.HEALTHY
+					: HealthStatus.UNHEALTHY;
 		};
 		if (next == this.status) {
 			return null;
 		}
 		this.status = next;
+		this.ejected = false;
 		return next;
+	}
+
+	/**
+	 * Takes a healthy endpoint out of rotation because real calls to it failed (passive
+	 * outlier detection); the next passing probe brings it back.
+	 * @return {@code true} if the endpoint was healthy and is now ejected
+	 */
+	public boolean eject() {
+		if (this.status != HealthStatus.HEALTHY) {
+			return false;
+		}
+		this.status = HealthStatus.UNHEALTHY;
+		this.ejected = true;
+		this.successes = 0;
+		return true;
 	}
 
 	/**
@@ -66,6 +86,7 @@ public final class HealthTracker {
 	 */
 	public void force(HealthStatus status) {
 		this.status = status;
+		this.ejected = false;
 		this.successes = 0;
 		this.failures = 0;
 	}
