@@ -7,7 +7,7 @@ import dev.clavier.discovery.Discovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
 import dev.clavier.scout.Scout;
-import dev.clavier.scout.Scouts;
+import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -199,7 +199,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
-		 * Sets how endpoints are probed. Default: a plain TCP connect (TcpScout).
+		 * Sets how endpoints are probed. Default: a plain TCP connect ({@link TcpScout}).
 		 * @param scout the scout model
 		 * @return this builder
 		 */
@@ -365,7 +365,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			if (this.discovery == null) {
 				throw new IllegalStateException("discovery: not set (expected: a Discovery such as DnsDiscovery or StaticDiscovery)");
 			}
-			Scout scout = (this.scout != null) ? this.scout : Scouts.none();
+			Scout scout = (this.scout != null) ? this.scout : TcpScout.builder().build();
 			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, this.timeout, this.jitter, this.rise,
 					this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
 					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures);

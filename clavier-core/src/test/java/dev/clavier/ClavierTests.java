@@ -86,7 +86,7 @@ class ClavierTests {
 			.stream()
 			.filter(Thread::isAlive)
 			.map(Thread::getName)
-			.filter((name) -> name.startsWith("clavier-"))
+			.filter((name) -> name.startsWith("clavier-") && !name.startsWith("clavier-test-"))
 			.collect(Collectors.toSet());
 	}
 

@@ -28,7 +28,7 @@ class EndpointTests {
 
 	@Test
 	void parseShouldReadHostPortForms() {
-		assertThat(Endpoint.parse("10.0.0.1:8080", 0)).isEqualTo(Endpoint.of("10.0.0.1", 8080));
+		assertThat(Endpoint.parse("127.0.10.1:8080", 0)).isEqualTo(Endpoint.of("127.0.10.1", 8080));
 		assertThat(Endpoint.parse(" [::1]:9090 ", 0)).isEqualTo(Endpoint.of("::1", 9090));
 		assertThat(Endpoint.parse("backend", 80)).isEqualTo(Endpoint.of("backend", 80));
 		assertThat(Endpoint.parse("::1", 80)).isEqualTo(Endpoint.of("::1", 80));

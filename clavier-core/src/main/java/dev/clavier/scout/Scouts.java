@@ -70,6 +70,46 @@ public final class Scouts {
 			}
 
 		});
+		providers.add(new dev.clavier.scout.grpc.GrpcScoutProvider());
+		providers.add(new ScoutProvider() {
+
+			@Override
+			public String model() {
+				return "tcp";
+			}
+
+			@Override
+			public Scout create(Map<String, String> options) {
+				return TcpScout.fromOptions(options);
+			}
+
+		});
+		providers.add(new ScoutProvider() {
+
+			@Override
+			public String model() {
+				return "redis";
+			}
+
+			@Override
+			public Scout create(Map<String, String> options) {
+				return TcpScout.redisFromOptions(options);
+			}
+
+		});
+		providers.add(new ScoutProvider() {
+
+			@Override
+			public String model() {
+				return "http";
+			}
+
+			@Override
+			public Scout create(Map<String, String> options) {
+				return HttpScout.fromOptions(options);
+			}
+
+		});
 		return providers;
 	}
 

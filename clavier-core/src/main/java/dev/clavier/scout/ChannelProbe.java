@@ -1,0 +1,394 @@
+package dev.clavier.scout;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import dev.clavier.Endpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * One probe over one new connection: resolves the endpoint's host, connects on one event loop
+ * of the engine, lets the subclass talk, and completes {@link #result()} exactly once, at the
+ * latest when the listener's timeout has passed. Whatever completes the result (the verdict, a
+ * failure, the deadline, or the engine cancelling the future) closes the channel.
+ * <p>
+ * The probe is also the last handler of its channel's pipeline. Its state is confined to its
+ * event loop; only {@link #result()} is touched from other threads.
+ */
+abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
+
+	private static final int MAX_DETAIL = 160;
+
+	private final Logger logger;
+
+	private final String model;
+
+	private final ScoutContext context;
+
+	private final EventLoop loop;
+
+	private final Endpoint endpoint;
+
+	private final Duration timeout;
+
+	private final long deadlineNanos;
+
+	private final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+
+	// confined to loop
+	private @Nullable Channel channel;
+
+	// confined to loop
+	private @Nullable ScheduledFuture<?> timer;
+
+	ChannelProbe(Logger logger, String model, ScoutContext context, EventLoop loop, Endpoint endpoint) {
+		this.logger = logger;
+		this.model = model;
+		this.context = context;
+		this.loop = loop;
+		this.endpoint = endpoint;
+		this.timeout = context.timeout();
+		this.deadlineNanos = System.nanoTime() + this.timeout.toNanos();
+	}
+
+	/**
+	 * Returns the result, completed once; cancelling it closes the connection.
+	 * @return the result
+	 */
+	final CompletableFuture<ProbeResult> result() {
+		return this.result;
+	}
+
+	/**
+	 * Returns the endpoint probed.
+	 * @return the endpoint
+	 */
+	final Endpoint endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * Returns the probe timeout.
+	 * @return the timeout
+	 */
+	final Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * Starts the probe, without blocking the calling thread.
+	 */
+	final void start() {
+		this.result.whenComplete((probeResult, ex) -> onLoop(this::cleanUp));
+		onLoop(this::begin);
+	}
+
+	/**
+	 * Adds the subclass's handlers (codecs) to a new channel; the probe itself is added after them.
+	 * The default adds none.
+	 * @param channel the channel
+	 * @param pipeline its pipeline
+	 */
+	void configure(Channel channel, ChannelPipeline pipeline) {
+	}
+
+	/**
+	 * Called on the event loop once the connection is up.
+	 * @param channel the connected channel
+	 */
+	abstract void connected(Channel channel);
+
+	/**
+	 * Returns the result when the peer closes the connection before a verdict.
+	 * @return the result
+	 */
+	abstract ProbeResult closedResult();
+
+	/**
+	 * Returns the result when the deadline passes before a verdict. The default fails with
+	 * {@code timed out after <timeout>}.
+	 * @return the result
+	 */
+	ProbeResult timeoutResult() {
+		return ProbeResult.failed(timedOut());
+	}
+
+	/**
+	 * Returns a verdict already reached that stands whatever happens to the connection next
+	 * (an HTTP status while the body is being read), or {@code null}. The default has none.
+	 * @return the verdict or {@code null}
+	 */
+	@Nullable ProbeResult verdict() {
+		return null;
+	}
+
+	/**
+	 * Returns {@code timed out after <timeout>}.
+	 * @return the text
+	 */
+	final String timedOut() {
+		return "timed out after " + Printable.duration(this.timeout);
+	}
+
+	/**
+	 * Completes the probe, if it is not complete yet.
+	 * @param probeResult the result
+	 */
+	final void complete(ProbeResult probeResult) {
+		if (this.result.complete(probeResult) && !probeResult.healthy() && this.logger.isDebugEnabled()) {
+			this.logger.debug("[{}] {} probe of {} failed: {}", this.context.listenerName(), this.model, this.endpoint,
+					probeResult.detail());
+		}
+	}
+
+	/**
+	 * Returns whether the probe is complete (or cancelled).
+	 * @return whether it is complete
+	 */
+	final boolean isDone() {
+		return this.result.isDone();
+	}
+
+	/**
+	 * Completes the probe for an exception: a verdict already reached stands, otherwise it fails
+	 * with a short description. Network errors are expected and logged without stack trace.
+	 * @param cause the exception
+	 */
+	final void fail(Throwable cause) {
+		if (this.result.isDone()) {
+			return;
+		}
+		if (!isExpected(cause)) {
+			this.logger.warn("[{}] {} probe of {} failed unexpectedly", this.context.listenerName(), this.model,
+					this.endpoint, cause);
+		}
+		ProbeResult verdict = verdict();
+		complete((verdict != null) ? verdict : ProbeResult.failed(describe(cause)));
+	}
+
+	/**
+	 * Writes and flushes a message; a failed write fails the probe.
+	 * @param channel the channel
+	 * @param message the message
+	 * @param written what to do once written, or {@code null}
+	 */
+	final void write(Channel channel, Object message, @Nullable Runnable written) {
+		channel.writeAndFlush(message).addListener((ChannelFutureListener) (future) -> {
+			if (!future.isSuccess()) {
+				fail(future.cause());
+			}
+			else if (written != null && !isDone()) {
+				written.run();
+			}
+		});
+	}
+
+	@Override
+	public final void channelInactive(ChannelHandlerContext ctx) {
+		if (!isDone()) {
+			ProbeResult verdict = verdict();
+			complete((verdict != null) ? verdict : closedResult());
+		}
+	}
+
+	@Override
+	public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		fail(cause);
+	}
+
+	@Override
+	public final void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+			fail(handshake.cause());
+		}
+		ctx.fireUserEventTriggered(event);
+	}
+
+	private void begin() {
+		if (isDone()) {
+			return;
+		}
+		this.timer = this.loop.schedule(() -> {
+			if (!isDone()) {
+				ProbeResult verdict = verdict();
+				complete((verdict != null) ? verdict : timeoutResult());
+			}
+		}, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		String host = this.endpoint.host();
+		InetAddress literal = HostResolver.literal(host);
+		if (literal != null) {
+			connect(new InetSocketAddress(literal, this.endpoint.port()));
+			return;
+		}
+		CompletableFuture<InetAddress> lookup;
+		try {
+			lookup = HostResolver.of(this.context).resolve(host);
+		}
+		catch (IllegalStateException | RejectedExecutionException ex) {
+			complete(ProbeResult.failed("the Clavier engine is closed"));
+			return;
+		}
+		lookup.whenComplete((address, ex) -> onLoop(() -> {
+			if (ex != null) {
+				fail(ex);
+			}
+			else {
+				connect(new InetSocketAddress(address, this.endpoint.port()));
+			}
+		}));
+	}
+
+	private void connect(InetSocketAddress address) {
+		if (isDone()) {
+			return;
+		}
+		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime());
+		int connectTimeoutMillis = (int) Math.max(1, Math.min(remainingMillis, Integer.MAX_VALUE));
+		Bootstrap bootstrap = new Bootstrap().group(this.loop)
+			.channel(NioSocketChannel.class)
+			// The address is resolved already: nothing may look names up on the event loop.
+			.resolver(NoopAddressResolverGroup.INSTANCE)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+			.handler(new ChannelInitializer<>() {
+
+				@Override
+				protected void initChannel(Channel channel) {
+					configure(channel, channel.pipeline());
+					channel.pipeline().addLast(ChannelProbe.this);
+				}
+
+			});
+		ChannelFuture connect = bootstrap.connect(address);
+		this.channel = connect.channel();
+		connect.addListener((ChannelFutureListener) (future) -> {
+			if (!future.isSuccess()) {
+				fail(future.cause());
+			}
+			else if (!isDone()) {
+				connected(future.channel());
+			}
+		});
+	}
+
+	private void cleanUp() {
+		ScheduledFuture<?> pending = this.timer;
+		if (pending != null) {
+			pending.cancel(false);
+		}
+		Channel open = this.channel;
+		if (open != null) {
+			open.close();
+		}
+	}
+
+	private void onLoop(Runnable task) {
+		if (this.loop.inEventLoop()) {
+			task.run();
+			return;
+		}
+		try {
+			this.loop.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop is shutting down with the engine, and closes its channels itself.
+			this.result.complete(ProbeResult.failed("the Clavier engine is closed"));
+		}
+	}
+
+	private static boolean isExpected(Throwable cause) {
+		Throwable root = unwrap(cause);
+		return root instanceof IOException || root instanceof DecoderException;
+	}
+
+	private static Throwable unwrap(Throwable cause) {
+		Throwable root = cause;
+		while ((root instanceof CompletionException || root instanceof DecoderException) && root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root;
+	}
+
+	/**
+	 * Returns a short description of a probe failure, for example {@code connection refused}.
+	 * @param cause the exception
+	 * @return the description
+	 */
+	final String describe(Throwable cause) {
+		Throwable root = unwrap(cause);
+		String detail;
+		if (root instanceof ConnectTimeoutException) {
+			detail = timedOut();
+		}
+		else if (root instanceof UnknownHostException) {
+			detail = "unknown host '" + this.endpoint.host() + "'";
+		}
+		else if (root instanceof NotSslRecordException) {
+			detail = "TLS handshake failed: the peer does not speak TLS";
+		}
+		else if (root instanceof SSLException) {
+			detail = "TLS handshake failed: " + message(root);
+		}
+		else if (root instanceof ClosedChannelException) {
+			detail = "connection closed";
+		}
+		else if (root instanceof ConnectException) {
+			// Netty appends ": /address" to the JDK's message ("Connection refused").
+			String text = message(root);
+			int colon = text.indexOf(": ");
+			detail = lowerFirst((colon > 0) ? text.substring(0, colon) : text);
+		}
+		else if (root instanceof IOException) {
+			detail = lowerFirst(message(root));
+		}
+		else if (root instanceof DecoderException) {
+			detail = "malformed response: " + message(root);
+		}
+		else {
+			detail = root.getClass().getSimpleName() + ": " + message(root);
+		}
+		return (detail.length() > MAX_DETAIL) ? detail.substring(0, MAX_DETAIL) + "..." : detail;
+	}
+
+	private static String message(Throwable cause) {
+		String message = cause.getMessage();
+		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
+	}
+
+	private static String lowerFirst(String text) {
+		if (text.length() > 1 && Character.isUpperCase(text.charAt(0)) && Character.isLowerCase(text.charAt(1))) {
+			return text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
+		}
+		return text;
+	}
+
+}

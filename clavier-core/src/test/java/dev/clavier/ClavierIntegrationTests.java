@@ -1,0 +1,246 @@
+package dev.clavier;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.discovery.dns.DnsDiscovery;
+import dev.clavier.discovery.dns.DnsRecordType;
+import dev.clavier.scout.HttpScout;
+import dev.clavier.scout.TcpScout;
+import dev.clavier.scout.grpc.GrpcScout;
+import dev.clavier.test.LoopbackAddresses;
+import dev.clavier.test.SrvTarget;
+import dev.clavier.test.TcpMode;
+import dev.clavier.test.TestDnsServer;
+import dev.clavier.test.TestGrpcBackend;
+import dev.clavier.test.TestHttpBackend;
+import dev.clavier.test.TestTcpBackend;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The engine end to end against real peers on loopback: DNS answers from the test kit's
+ * server, real HTTP, gRPC and TCP backends, and the scouts probing them on a live schedule.
+ */
+class ClavierIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private static final String[] HOSTS = { "127.0.0.1", "127.0.0.2", "127.0.0.3" };
+
+	private TestDnsServer dns;
+
+	private Clavier clavier;
+
+	@BeforeEach
+	void start() {
+		this.dns = TestDnsServer.start();
+		this.clavier = Clavier.create();
+	}
+
+	@AfterEach
+	void stop() {
+		this.clavier.close();
+		this.dns.close();
+	}
+
+	private static void assumeLoopbackHosts() {
+		for (String host : HOSTS) {
+			assumeThat(LoopbackAddresses.isBindable(host)).as("loopback address %s is bindable (Linux; macOS needs aliases)", host)
+				.isTrue();
+		}
+	}
+
+	private ListenerConfig.Builder fast(dev.clavier.discovery.Discovery discovery) {
+		// Generous timeout: a cold JVM's first probe loads Netty and gRPC classes.
+		return ListenerConfig.builder(discovery).interval(Duration.ofMillis(1000)).timeout(Duration.ofMillis(900)).rise(1)
+			.fall(1);
+	}
+
+	private static HealthStatus status(Listener listener, String host) {
+		return listener.endpoints()
+			.stream()
+			.filter((state) -> state.endpoint().host().equals(host))
+			.findFirst()
+			.map(EndpointState::status)
+			.orElse(null);
+	}
+
+	@Test
+	void dnsDiscoveredHttpBackendsShouldShareCallsAndFollowTheirHealth() throws Exception {
+		assumeLoopbackHosts();
+		TestHttpBackend first = TestHttpBackend.start(HOSTS[0], 0);
+		int port = first.port();
+		try (first; TestHttpBackend second = TestHttpBackend.start(HOSTS[1], port);
+				TestHttpBackend third = TestHttpBackend.start(HOSTS[2], port)) {
+			this.dns.a("backend.svc.test", 1, HOSTS);
+			Listener listener = this.clavier.addListener("backend",
+					fast(DnsDiscovery.builder().name("backend.svc.test").port(port).servers(this.dns.hostAndPort()).build())
+						.scout(HttpScout.builder().path("/health").build())
+						.build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			assertThat(listener.endpoints()).extracting(EndpointState::status).containsOnly(HealthStatus.HEALTHY);
+			assertThat(spread(listener, 300)).containsOnlyKeys(HOSTS).allSatisfy((host, count) -> assertThat(count).isEqualTo(100));
+
+			second.healthStatus(503);
+			await().atMost(WAIT).until(() -> status(listener, HOSTS[1]) == HealthStatus.UNHEALTHY);
+			assertThat(listener.endpoints().get(1).lastError()).isEqualTo("HTTP 503");
+			assertThat(spread(listener, 200)).containsOnlyKeys(HOSTS[0], HOSTS[2]);
+
+			third.stop();
+			await().atMost(WAIT).until(() -> status(listener, HOSTS[2]) == HealthStatus.UNHEALTHY);
+			assertThat(spread(listener, 100)).containsOnlyKeys(HOSTS[0]);
+
+			second.healthStatus(200);
+			third.start();
+			await().atMost(WAIT)
+				.until(() -> status(listener, HOSTS[1]) == HealthStatus.HEALTHY && status(listener, HOSTS[2]) == HealthStatus.HEALTHY);
+			assertThat(spread(listener, 300)).containsOnlyKeys(HOSTS);
+		}
+	}
+
+	@Test
+	void dnsAnswerChangeShouldAddAndRemoveEndpointsWithinTheTtl() throws Exception {
+		assumeLoopbackHosts();
+		TestHttpBackend first = TestHttpBackend.start(HOSTS[0], 0);
+		int port = first.port();
+		try (first; TestHttpBackend second = TestHttpBackend.start(HOSTS[1], port)) {
+			this.dns.a("backend.svc.test", 1, HOSTS[0]);
+			Listener listener = this.clavier.addListener("backend",
+					fast(DnsDiscovery.builder().name("backend.svc.test").port(port).servers(this.dns.hostAndPort())
+						.minTtl(Duration.ofMillis(100)).build()).scout(HttpScout.builder().path("/health").build()).build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			this.dns.a("backend.svc.test", 1, HOSTS[1]);
+			await().atMost(WAIT).until(() -> listener.selection().endpoints().stream().map(Endpoint::host).toList()
+				.equals(List.of(HOSTS[1])));
+			int checksOfRemoved = first.healthChecks();
+			int checksOfAdded = second.healthChecks();
+			await().atMost(WAIT).until(() -> second.healthChecks() >= checksOfAdded + 2);
+			// The removed endpoint is probed no more (one probe may have been in flight).
+			assertThat(first.healthChecks()).isLessThanOrEqualTo(checksOfRemoved + 1);
+		}
+	}
+
+	@Test
+	void dnsServerDownShouldKeepEndpointsAndRecoverWhenBack() throws Exception {
+		try (TestHttpBackend backend = TestHttpBackend.start(HOSTS[0], 0)) {
+			this.dns.a("backend.svc.test", 1, HOSTS[0]);
+			Listener listener = this.clavier.addListener("backend",
+					fast(DnsDiscovery.builder().name("backend.svc.test").port(backend.port())
+						.servers(this.dns.hostAndPort()).minTtl(Duration.ofMillis(100)).queryTimeout(Duration.ofMillis(200))
+						.build()).scout(HttpScout.builder().build())
+						.discoveryRetry(Duration.ofMillis(100), Duration.ofMillis(300))
+						.build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			this.dns.stop();
+			await().atMost(WAIT).until(() -> listener.discoveryState().attempts() >= 2);
+			assertThat(listener.getEndpoint().host()).isEqualTo(HOSTS[0]);
+			this.dns.restart();
+			await().atMost(WAIT).until(() -> listener.discoveryState().lastError() == null);
+			assertThat(listener.getEndpoint().host()).isEqualTo(HOSTS[0]);
+		}
+	}
+
+	@Test
+	void aaaaOnIpv6LoopbackShouldBecomeHealthy() throws Exception {
+		assumeThat(LoopbackAddresses.ipv6Available()).as("::1 is available").isTrue();
+		try (TestHttpBackend backend = TestHttpBackend.start("::1", 0)) {
+			this.dns.aaaa("v6.svc.test", 1, "::1");
+			Listener listener = this.clavier.addListener("v6",
+					fast(DnsDiscovery.builder().name("v6.svc.test").port(backend.port()).recordType(DnsRecordType.AAAA)
+						.servers(this.dns.hostAndPort()).build()).scout(HttpScout.builder().build()).build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			Endpoint endpoint = listener.getEndpoint();
+			assertThat(endpoint.address()).isEqualTo("[::1]:" + backend.port());
+			assertThat(listener.endpoints().get(0).status()).isEqualTo(HealthStatus.HEALTHY);
+		}
+	}
+
+	@Test
+	void srvDiscoveredGrpcBackendsShouldUseLowestPriorityAndFollowServingStatus() throws Exception {
+		assumeLoopbackHosts();
+		TestGrpcBackend first = TestGrpcBackend.start(HOSTS[0], 0);
+		try (first; TestGrpcBackend second = TestGrpcBackend.start(HOSTS[1], 0);
+				TestGrpcBackend backup = TestGrpcBackend.start(HOSTS[2], 0)) {
+			this.dns.a("a.svc.test", 60, HOSTS[0]).a("b.svc.test", 60, HOSTS[1]).a("c.svc.test", 60, HOSTS[2]);
+			this.dns.srv("_grpc._tcp.greeter.svc.test", 60, new SrvTarget(10, 5, first.port(), "a.svc.test"),
+					new SrvTarget(10, 3, second.port(), "b.svc.test"), new SrvTarget(20, 1, backup.port(), "c.svc.test"));
+			Listener listener = this.clavier.addListener("greeter",
+					fast(DnsDiscovery.builder().name("_grpc._tcp.greeter.svc.test").recordType(DnsRecordType.SRV)
+						.servers(this.dns.hostAndPort()).build()).scout(GrpcScout.builder().build()).build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			assertThat(listener.endpoints()).extracting((state) -> state.endpoint().address())
+				.containsExactly(first.hostAndPort(), second.hostAndPort());
+			assertThat(listener.endpoints()).extracting((state) -> state.endpoint().weight()).containsExactly(5, 3);
+			assertThat(listener.endpoints()).extracting(EndpointState::status).containsOnly(HealthStatus.HEALTHY);
+			first.status("", ServingStatus.NOT_SERVING);
+			await().atMost(WAIT).until(() -> status(listener, HOSTS[0]) == HealthStatus.UNHEALTHY);
+			assertThat(listener.endpoints().get(0).lastError()).contains("NOT_SERVING");
+			assertThat(spread(listener, 50)).containsOnlyKeys(HOSTS[1]);
+		}
+	}
+
+	@Test
+	void redisStyleTcpScoutShouldPassOnPongAndFailOnOtherReplies() throws Exception {
+		try (TestTcpBackend redis = TestTcpBackend.start(HOSTS[0], 0, TcpMode.REDIS)) {
+			Listener listener = this.clavier.addListener("cache",
+					fast(StaticDiscovery.of(Endpoint.of(HOSTS[0], redis.port()))).scout(TcpScout.redis()).build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			assertThat(listener.endpoints().get(0).status()).isEqualTo(HealthStatus.HEALTHY);
+			redis.redisReply("-LOADING Redis is loading the dataset in memory\r\n");
+			await().atMost(WAIT).until(() -> listener.endpoints().get(0).status() == HealthStatus.UNHEALTHY);
+		}
+	}
+
+	@Test
+	void closeShouldStopEveryThreadAndChannelItStarted() throws Exception {
+		Set<String> before = ClavierTests.clavierThreads();
+		try (TestHttpBackend http = TestHttpBackend.start(HOSTS[0], 0);
+				TestGrpcBackend grpc = TestGrpcBackend.start(HOSTS[0], 0);
+				TestTcpBackend tcp = TestTcpBackend.start(HOSTS[0], 0, TcpMode.ACCEPT)) {
+			this.dns.a("backend.svc.test", 1, HOSTS[0]);
+			Clavier engine = Clavier.create();
+			List<Listener> listeners = List.of(
+					engine.addListener("http", fast(DnsDiscovery.builder().name("backend.svc.test").port(http.port())
+						.servers(this.dns.hostAndPort()).build()).scout(HttpScout.builder().build()).build()),
+					engine.addListener("grpc", fast(StaticDiscovery.of(Endpoint.of(HOSTS[0], grpc.port())))
+						.scout(GrpcScout.builder().build()).build()),
+					engine.addListener("tcp", fast(StaticDiscovery.of(Endpoint.of(HOSTS[0], tcp.port()))).build()));
+			for (Listener listener : listeners) {
+				// Not just ready: healthy, so every kind of probe has really run (a cold first gRPC probe may time out).
+				await().atMost(WAIT).until(() -> !listener.selection().isEmpty());
+			}
+			assertThat(ClavierTests.clavierThreads()).contains("clavier-scheduler-1", "clavier-io-1", "clavier-grpc-1");
+			engine.close();
+			await().atMost(WAIT).until(() -> ClavierTests.clavierThreads().equals(before));
+			assertThat(dnsjavaThreads()).isEmpty();
+			// The probes' connections are closed too: the TCP backend sees none left open.
+			await().atMost(WAIT).until(() -> tcp.openConnections() == 0);
+		}
+	}
+
+	private static Set<String> dnsjavaThreads() {
+		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+			.filter((name) -> name.startsWith("dnsjava")).collect(Collectors.toSet());
+	}
+
+	private static Map<String, Integer> spread(Listener listener, int calls) {
+		Map<String, Integer> counts = new HashMap<>();
+		for (int i = 0; i < calls; i++) {
+			counts.merge(listener.getEndpoint().host(), 1, Integer::sum);
+		}
+		return counts;
+	}
+
+}

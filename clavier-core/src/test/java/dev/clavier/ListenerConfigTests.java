@@ -1,0 +1,75 @@
+package dev.clavier;
+
+import java.time.Duration;
+
+import dev.clavier.discovery.StaticDiscovery;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link ListenerConfig}: defaults and the checks on each setting.
+ */
+class ListenerConfigTests {
+
+	private final StaticDiscovery discovery = StaticDiscovery.of(Endpoint.of("127.0.0.1", 80));
+
+	@Test
+	void buildShouldApplyDefaults() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery).build();
+		assertThat(config.interval()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(config.rise()).isEqualTo(2);
+		assertThat(config.fall()).isEqualTo(2);
+		assertThat(config.scout().model()).isEqualTo("tcp");
+		assertThat(config.filter().model()).isEqualTo("round-robin");
+		assertThat(config.allDownPolicy()).isEqualTo(AllDownPolicy.FAIL);
+		assertThat(config.ignoreHealth()).isFalse();
+		assertThat(config.clearOnEmpty()).isFalse();
+		assertThat(config.outlierFailures()).isEqualTo(5);
+		assertThat(config.toBuilder().build()).isEqualTo(config);
+	}
+
+	@Test
+	void buildWhenTimeoutNotBelowIntervalShouldFail() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery)
+				.interval(Duration.ofSeconds(1))
+				.timeout(Duration.ofSeconds(1))
+				.build())
+			.withMessage("timeout: PT1S (expected: < interval PT1S, so that probes never overlap)");
+	}
+
+	@Test
+	void settersShouldRejectBadValuesAtOnce() {
+		ListenerConfig.Builder builder = ListenerConfig.builder(this.discovery);
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.interval(Duration.ZERO))
+			.withMessage("interval: PT0S (expected: > 0)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.timeout(Duration.ofSeconds(-1)))
+			.withMessage("timeout: PT-1S (expected: > 0)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.rise(0)).withMessage("rise: 0 (expected: >= 1)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.fall(0)).withMessage("fall: 0 (expected: >= 1)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.jitter(0.7))
+			.withMessage("jitter: 0.7 (expected: 0...0.5)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.outlierFailures(-1))
+			.withMessageStartingWith("outlierFailures: -1");
+	}
+
+	@Test
+	void buildWhenRetryMinAboveMaxShouldFail() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery)
+				.discoveryRetry(Duration.ofSeconds(10), Duration.ofSeconds(1))
+				.build())
+			.withMessage("discoveryRetryMin: PT10S (expected: <= discoveryRetryMax PT1S)");
+	}
+
+	@Test
+	void buildWithoutDiscoveryShouldFail() {
+		assertThatIllegalStateException().isThrownBy(() -> ListenerConfig.builder().build())
+			.withMessageStartingWith("discovery: not set");
+	}
+
+}

@@ -1,0 +1,404 @@
+package dev.clavier.scout.grpc;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import dev.clavier.Endpoint;
+import dev.clavier.internal.NamedThreadFactory;
+import dev.clavier.internal.SharedResources;
+import dev.clavier.scout.ProbeResult;
+import dev.clavier.scout.Scout;
+import dev.clavier.scout.ScoutContext;
+import dev.clavier.scout.ScoutSession;
+import dev.clavier.scout.Scouts;
+import dev.clavier.test.LoopbackAddresses;
+import dev.clavier.test.TestGrpcBackend;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link GrpcScout}, against real gRPC servers on loopback.
+ */
+class GrpcScoutTests {
+
+	// Generous, for loaded machines: tests about the deadline use SHORT_TIMEOUT.
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private TestContext context;
+
+	private TestGrpcBackend backend;
+
+	@BeforeEach
+	void setUp() {
+		this.context = new TestContext(TIMEOUT);
+		this.backend = TestGrpcBackend.start("127.0.0.1", 0);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.backend.close();
+		this.context.close();
+	}
+
+	@Test
+	void probeWhenServingShouldPass() throws Exception {
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			assertThat(probe(session, endpoint(this.backend))).isEqualTo(ProbeResult.passed("SERVING"));
+		}
+	}
+
+	@Test
+	void probeWhenNotServingShouldFail() throws Exception {
+		this.backend.status("", ServingStatus.NOT_SERVING);
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			assertThat(probe(session, endpoint(this.backend))).isEqualTo(ProbeResult.failed("NOT_SERVING"));
+		}
+	}
+
+	@Test
+	void probeWhenNamedServiceServingShouldPass() throws Exception {
+		this.backend.status("", ServingStatus.NOT_SERVING).status("orders.v1.Orders", ServingStatus.SERVING);
+		try (ScoutSession session = GrpcScout.builder().service("orders.v1.Orders").build().open(this.context)) {
+			assertThat(probe(session, endpoint(this.backend))).isEqualTo(ProbeResult.passed("SERVING"));
+		}
+	}
+
+	@Test
+	void probeWhenServiceUnknownShouldFail() throws Exception {
+		try (ScoutSession session = GrpcScout.builder().service("nope.v1.Nope").build().open(this.context)) {
+			assertThat(probe(session, endpoint(this.backend)))
+				.isEqualTo(ProbeResult.failed("NOT_FOUND: unknown service nope.v1.Nope"));
+		}
+	}
+
+	@Test
+	void probeWhenServiceStatusIsServiceUnknownShouldFail() throws Exception {
+		this.backend.status("", ServingStatus.SERVICE_UNKNOWN);
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			assertThat(probe(session, endpoint(this.backend))).isEqualTo(ProbeResult.failed("SERVICE_UNKNOWN"));
+		}
+	}
+
+	@Test
+	void probeWhenNoHealthServiceShouldFail() throws Exception {
+		try (TestGrpcBackend bare = TestGrpcBackend.startWithoutHealthService("127.0.0.1", 0);
+				ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			assertThat(probe(session, endpoint(bare)))
+				.isEqualTo(ProbeResult.failed("UNIMPLEMENTED: no health service"));
+		}
+	}
+
+	@Test
+	void probeWhenServerHangsShouldFailWithinTimeout() throws Exception {
+		try (TestContext shortContext = new TestContext(SHORT_TIMEOUT);
+				ScoutSession session = GrpcScout.builder().build().open(shortContext)) {
+			// Connected and warm, so that the deadline is all that is measured.
+			assertThat(probe(session, endpoint(this.backend)).healthy()).isTrue();
+			this.backend.hang(true);
+			long start = System.nanoTime();
+			ProbeResult result = probe(session, endpoint(this.backend));
+			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(result).isEqualTo(ProbeResult.failed("DEADLINE_EXCEEDED after 1s"));
+			assertThat(elapsed).isGreaterThanOrEqualTo(SHORT_TIMEOUT.minusMillis(50))
+				.isLessThan(SHORT_TIMEOUT.plusSeconds(2));
+			// The deadline cancelled the call on the server too.
+			await().atMost(WAIT).until(() -> this.backend.pendingChecks() == 0);
+		}
+	}
+
+	@Test
+	void probeWhenCancelledShouldCancelCall() {
+		this.backend.hang(true);
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			CompletableFuture<ProbeResult> probe = session.probe(endpoint(this.backend));
+			await().atMost(WAIT).until(() -> this.backend.pendingChecks() == 1);
+			assertThat(probe.cancel(true)).isTrue();
+			await().atMost(WAIT).until(() -> this.backend.pendingChecks() == 0);
+		}
+	}
+
+	@Test
+	void probeWhenServerStoppedShouldFailAndPassAfterRestart() throws Exception {
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			Endpoint endpoint = endpoint(this.backend);
+			assertThat(probe(session, endpoint).healthy()).isTrue();
+			this.backend.stop();
+			// The first probe may race the server's GOAWAY, the next ones find the port closed.
+			ProbeResult first = probe(session, endpoint);
+			assertThat(first.healthy()).isFalse();
+			assertThat(first.detail()).startsWith("UNAVAILABLE: ").doesNotContain("\n");
+			// Down for a while: gRPC's reconnect back-off must not delay the recovery.
+			assertThat(probe(session, endpoint)).isEqualTo(ProbeResult.failed("UNAVAILABLE: connection refused"));
+			assertThat(probe(session, endpoint)).isEqualTo(ProbeResult.failed("UNAVAILABLE: connection refused"));
+			this.backend.start();
+			assertThat(probe(session, endpoint)).isEqualTo(ProbeResult.passed("SERVING"));
+			assertThat(((GrpcScoutSession) session).channelCount()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void probeTwiceShouldReuseChannel() throws Exception {
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			GrpcScoutSession grpcSession = (GrpcScoutSession) session;
+			Endpoint endpoint = endpoint(this.backend);
+			assertThat(probe(session, endpoint).healthy()).isTrue();
+			ManagedChannel first = grpcSession.currentChannel(endpoint);
+			this.backend.status("", ServingStatus.NOT_SERVING);
+			assertThat(probe(session, endpoint).healthy()).isFalse();
+			this.backend.status("", ServingStatus.SERVING);
+			// Another weight or attributes: the same address, so the same channel.
+			assertThat(probe(session, endpoint.withWeight(5)).healthy()).isTrue();
+			assertThat(first).isNotNull();
+			assertThat(grpcSession.currentChannel(endpoint)).isSameAs(first);
+			assertThat(grpcSession.channelCount()).isEqualTo(1);
+			assertThat(this.backend.checks()).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void releaseShouldShutDownChannel() throws Exception {
+		try (TestGrpcBackend other = TestGrpcBackend.start("127.0.0.1", 0);
+				ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			GrpcScoutSession grpcSession = (GrpcScoutSession) session;
+			Endpoint endpoint = endpoint(this.backend);
+			Endpoint kept = endpoint(other);
+			assertThat(probe(session, endpoint).healthy()).isTrue();
+			assertThat(probe(session, kept).healthy()).isTrue();
+			ManagedChannel channel = grpcSession.currentChannel(endpoint);
+			assertThat(channel).isNotNull();
+			assertThat(grpcSession.channelCount()).isEqualTo(2);
+			session.release(endpoint);
+			assertThat(channel.isShutdown()).isTrue();
+			await().atMost(WAIT).until(channel::isTerminated);
+			assertThat(grpcSession.channelCount()).isEqualTo(1);
+			assertThat(grpcSession.currentChannel(kept).isShutdown()).isFalse();
+			// Back in discovery: a new channel.
+			assertThat(probe(session, endpoint).healthy()).isTrue();
+			assertThat(grpcSession.currentChannel(endpoint)).isNotSameAs(channel);
+		}
+	}
+
+	@Test
+	void closeShouldShutDownChannelsAndRejectProbes() throws Exception {
+		ScoutSession session = GrpcScout.builder().build().open(this.context);
+		Endpoint endpoint = endpoint(this.backend);
+		assertThat(probe(session, endpoint).healthy()).isTrue();
+		ManagedChannel channel = ((GrpcScoutSession) session).currentChannel(endpoint);
+		session.close();
+		session.close();
+		assertThat(channel.isShutdown()).isTrue();
+		assertThat(session.probe(endpoint)).failsWithin(WAIT)
+			.withThrowableOfType(Exception.class)
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void probeOverIpv6ShouldPass() throws Exception {
+		assumeThat(LoopbackAddresses.ipv6Available()).as("::1 is bindable").isTrue();
+		try (TestGrpcBackend v6 = TestGrpcBackend.start("::1", 0);
+				ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			Endpoint endpoint = Endpoint.parse(v6.hostAndPort(), 0);
+			assertThat(endpoint.host()).isEqualTo("::1");
+			assertThat(probe(session, endpoint)).isEqualTo(ProbeResult.passed("SERVING"));
+			v6.status("", ServingStatus.NOT_SERVING);
+			assertThat(probe(session, endpoint)).isEqualTo(ProbeResult.failed("NOT_SERVING"));
+		}
+	}
+
+	@Test
+	void probeWithHostNameShouldResolveAndPass() throws Exception {
+		assumeThat(InetAddress.getByName("localhost").getHostAddress()).as("localhost is 127.0.0.1")
+			.isEqualTo("127.0.0.1");
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			assertThat(probe(session, Endpoint.of("localhost", this.backend.port())))
+				.isEqualTo(ProbeResult.passed("SERVING"));
+		}
+	}
+
+	@Test
+	void probeWithUnknownHostShouldFail() throws Exception {
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			ProbeResult result = probe(session, Endpoint.of("no-such-host.invalid", this.backend.port()));
+			assertThat(result.healthy()).isFalse();
+			assertThat(result.detail()).startsWith("UNAVAILABLE: unknown host no-such-host.invalid");
+		}
+	}
+
+	@Test
+	void probeWithTlsAgainstPlaintextServerShouldFail() throws Exception {
+		try (ScoutSession session = GrpcScout.builder().tls(true).authority("backend.test").build()
+			.open(this.context)) {
+			ProbeResult result = probe(session, endpoint(this.backend));
+			assertThat(result.healthy()).isFalse();
+			assertThat(result.detail()).startsWith("UNAVAILABLE");
+		}
+	}
+
+	@Test
+	void closeEngineShouldStopGrpcThreads() throws Exception {
+		// Threads of earlier tests, if any, go first.
+		await().atMost(WAIT).until(() -> grpcThreads().isEmpty());
+		TestContext shortContext = new TestContext(SHORT_TIMEOUT);
+		ScoutSession session = GrpcScout.builder().build().open(shortContext);
+		// Connects, and on a loaded machine may already hit the deadline: either way is fine here.
+		probe(session, endpoint(this.backend));
+		this.backend.hang(true);
+		assertThat(probe(session, endpoint(this.backend)).detail()).startsWith("DEADLINE_EXCEEDED");
+		// Deadlines, executor and I/O ran on the engine's gRPC threads, not on gRPC's global ones.
+		assertThat(grpcThreads()).isNotEmpty().allMatch((name) -> name.startsWith("clavier-grpc-"));
+		session.close();
+		shortContext.close();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(grpcThreads()).isEmpty());
+	}
+
+	@Test
+	void openWithoutEngineContextShouldFail() {
+		ScoutContext plain = new ScoutContext() {
+
+			@Override
+			public String listenerName() {
+				return "plain";
+			}
+
+			@Override
+			public Duration timeout() {
+				return SHORT_TIMEOUT;
+			}
+
+			@Override
+			public ScheduledExecutorService executor() {
+				return GrpcScoutTests.this.context.executor();
+			}
+
+		};
+		assertThatIllegalArgumentException().isThrownBy(() -> GrpcScout.builder().build().open(plain))
+			.withMessageContaining("Clavier engine");
+	}
+
+	@Test
+	void createShouldReadOptions() {
+		Scout scout = new GrpcScoutProvider()
+			.create(Map.of("service", "orders.v1.Orders", "tls", "true", "authority", "orders.example.com"));
+		assertThat(scout).isEqualTo(
+				GrpcScout.builder().service("orders.v1.Orders").tls(true).authority("orders.example.com").build());
+		assertThat(scout.model()).isEqualTo("grpc");
+		assertThat(new GrpcScoutProvider().create(Map.of())).isEqualTo(GrpcScout.builder().build());
+	}
+
+	@Test
+	void createWhenOptionUnknownShouldFail() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new GrpcScoutProvider().create(Map.of("servce", "x")))
+			.withMessage("unknown grpc option(s) [servce]");
+		assertThatIllegalArgumentException().isThrownBy(() -> new GrpcScoutProvider().create(Map.of("tls", "yes")))
+			.withMessageContaining("tls");
+	}
+
+	@Test
+	void scoutsShouldListAndCreateGrpcModel() {
+		assertThat(Scouts.models()).contains("grpc");
+		assertThat(Scouts.create("grpc", Map.of("service", "x"))).isEqualTo(GrpcScout.builder().service("x").build());
+	}
+
+	@Test
+	void requireGrpcWhenGrpcAbsentShouldNameArtifacts() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> GrpcScoutProvider.requireGrpc(ClassLoader.getPlatformClassLoader()))
+			.withMessageContaining("io.grpc:grpc-netty-shaded")
+			.withMessageContaining("io.grpc:grpc-services")
+			.withMessageContaining("io.grpc:grpc-protobuf");
+		GrpcScoutProvider.requireGrpc(GrpcScoutTests.class.getClassLoader());
+	}
+
+	@Test
+	void authorityWhenMalformedShouldFail() {
+		assertThatIllegalArgumentException().isThrownBy(() -> GrpcScout.builder().authority(" "))
+			.withMessageContaining("authority");
+		assertThatIllegalArgumentException().isThrownBy(() -> GrpcScout.builder().authority("a/b"))
+			.withMessageContaining("authority");
+		assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> GrpcScout.builder().service(null));
+	}
+
+	private static ProbeResult probe(ScoutSession session, Endpoint endpoint) throws Exception {
+		return session.probe(endpoint).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static Endpoint endpoint(TestGrpcBackend backend) {
+		return Endpoint.of(backend.host(), backend.port());
+	}
+
+	private static List<String> grpcThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("grpc-") || name.startsWith("clavier-grpc"))
+			.sorted()
+			.toList();
+	}
+
+	/**
+	 * A stand-in for the engine's scout context, with a real scheduler and shared resources.
+	 */
+	private static final class TestContext implements ScoutContext, SharedResources.Provider, AutoCloseable {
+
+		private final Duration timeout;
+
+		private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+				new NamedThreadFactory("test-scheduler"));
+
+		private final SharedResources resources = new SharedResources(this.scheduler, 1);
+
+		TestContext(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		@Override
+		public String listenerName() {
+			return "grpc-test";
+		}
+
+		@Override
+		public Duration timeout() {
+			return this.timeout;
+		}
+
+		@Override
+		public ScheduledExecutorService executor() {
+			return this.scheduler;
+		}
+
+		@Override
+		public SharedResources sharedResources() {
+			return this.resources;
+		}
+
+		@Override
+		public void close() {
+			this.resources.close();
+			this.scheduler.shutdownNow();
+		}
+
+	}
+
+}
