@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.clavier.Endpoint;
+import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestHttpBackend;
@@ -295,8 +296,8 @@ class HttpScoutTests {
 		return TcpScoutTests.result(session.probe(endpoint), wait);
 	}
 
-	private TestScoutContext context(Duration timeout) {
-		TestScoutContext context = new TestScoutContext(timeout);
+	private TestPluginContext context(Duration timeout) {
+		TestPluginContext context = new TestPluginContext("test", timeout);
 		this.closeables.add(context);
 		return context;
 	}

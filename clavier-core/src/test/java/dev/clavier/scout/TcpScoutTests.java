@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.clavier.Endpoint;
 import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestTcpBackend;
@@ -258,8 +259,8 @@ class TcpScoutTests {
 		}
 	}
 
-	private TestScoutContext context(Duration timeout) {
-		TestScoutContext context = new TestScoutContext(timeout);
+	private TestPluginContext context(Duration timeout) {
+		TestPluginContext context = new TestPluginContext("test", timeout);
 		this.closeables.add(context);
 		return context;
 	}

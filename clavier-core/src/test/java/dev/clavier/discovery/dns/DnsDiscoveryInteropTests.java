@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.clavier.Endpoint;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.Dnsmasq;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,12 +30,12 @@ class DnsDiscoveryInteropTests {
 	@TempDir
 	Path workDir;
 
-	private TestDiscoveryContext context;
+	private TestPluginContext context;
 
 	@BeforeEach
 	void setUp() {
 		assumeTrue(Dnsmasq.isInstalled(), "dnsmasq is not installed");
-		this.context = new TestDiscoveryContext("backend");
+		this.context = new TestPluginContext("backend", java.time.Duration.ofSeconds(1));
 	}
 
 	@AfterEach

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.clavier.Endpoint;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.DnsFault;
 import dev.clavier.test.SrvTarget;
 import dev.clavier.test.TestDnsServer;
@@ -44,12 +45,12 @@ class DnsDiscoveryTests {
 
 	private TestDnsServer dns;
 
-	private TestDiscoveryContext context;
+	private TestPluginContext context;
 
 	@BeforeEach
 	void setUp() {
 		this.dns = TestDnsServer.start();
-		this.context = new TestDiscoveryContext("backend");
+		this.context = new TestPluginContext("backend", java.time.Duration.ofSeconds(1));
 	}
 
 	@AfterEach
@@ -336,7 +337,7 @@ class DnsDiscoveryTests {
 	@Test
 	void openWhenListenerNameIsNotDnsNameShouldThrow() throws InterruptedException {
 		DnsDiscovery discovery = DnsDiscovery.builder().port(8080).servers(this.dns.hostAndPort()).build();
-		try (TestDiscoveryContext bad = new TestDiscoveryContext("my backend")) {
+		try (TestPluginContext bad = new TestPluginContext("my backend", java.time.Duration.ofSeconds(1))) {
 			assertThatIllegalArgumentException().isThrownBy(() -> discovery.open(bad))
 				.withMessageStartingWith("name: 'my backend' (expected: a DNS name");
 		}

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import dev.clavier.Endpoint;
 import dev.clavier.internal.NamedThreadFactory;
 import dev.clavier.internal.SharedResources;
+import dev.clavier.internal.TestPluginContext;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.ScoutContext;
@@ -44,13 +45,13 @@ class GrpcScoutTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private TestContext context;
+	private TestPluginContext context;
 
 	private TestGrpcBackend backend;
 
 	@BeforeEach
 	void setUp() {
-		this.context = new TestContext(TIMEOUT);
+		this.context = new TestPluginContext("grpc-test", TIMEOUT);
 		this.backend = TestGrpcBackend.start("127.0.0.1", 0);
 	}
 
@@ -110,7 +111,7 @@ class GrpcScoutTests {
 
 	@Test
 	void probeWhenServerHangsShouldFailWithinTimeout() throws Exception {
-		try (TestContext shortContext = new TestContext(SHORT_TIMEOUT);
+		try (TestPluginContext shortContext = new TestPluginContext("grpc-test", SHORT_TIMEOUT);
 				ScoutSession session = GrpcScout.builder().build().open(shortContext)) {
 			// Connected and warm, so that the deadline is all that is measured.
 			assertThat(probe(session, endpoint(this.backend)).healthy()).isTrue();
@@ -258,7 +259,7 @@ class GrpcScoutTests {
 	void closeEngineShouldStopGrpcThreads() throws Exception {
 		// Threads of earlier tests, if any, go first.
 		await().atMost(WAIT).until(() -> grpcThreads().isEmpty());
-		TestContext shortContext = new TestContext(SHORT_TIMEOUT);
+		TestPluginContext shortContext = new TestPluginContext("grpc-test", SHORT_TIMEOUT);
 		ScoutSession session = GrpcScout.builder().build().open(shortContext);
 		// Connects, and on a loaded machine may already hit the deadline: either way is fine here.
 		probe(session, endpoint(this.backend));
@@ -355,50 +356,6 @@ class GrpcScoutTests {
 			.filter((name) -> name.startsWith("grpc-") || name.startsWith("clavier-grpc"))
 			.sorted()
 			.toList();
-	}
-
-	/**
-	 * A stand-in for the engine's scout context, with a real scheduler and shared resources.
-	 */
-	private static final class TestContext implements ScoutContext, SharedResources.Provider, AutoCloseable {
-
-		private final Duration timeout;
-
-		private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-				new NamedThreadFactory("test-scheduler"));
-
-		private final SharedResources resources = new SharedResources(this.scheduler, 1);
-
-		TestContext(Duration timeout) {
-			this.timeout = timeout;
-		}
-
-		@Override
-		public String listenerName() {
-			return "grpc-test";
-		}
-
-		@Override
-		public Duration timeout() {
-			return this.timeout;
-		}
-
-		@Override
-		public ScheduledExecutorService executor() {
-			return this.scheduler;
-		}
-
-		@Override
-		public SharedResources sharedResources() {
-			return this.resources;
-		}
-
-		@Override
-		public void close() {
-			this.resources.close();
-			this.scheduler.shutdownNow();
-		}
-
 	}
 
 }
