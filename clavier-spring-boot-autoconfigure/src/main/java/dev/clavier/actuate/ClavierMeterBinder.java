@@ -1,0 +1,271 @@
+package dev.clavier.actuate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.clavier.Clavier;
+import dev.clavier.Endpoint;
+import dev.clavier.EndpointState;
+import dev.clavier.HealthStatus;
+import dev.clavier.HealthTransition;
+import dev.clavier.Listener;
+import dev.clavier.ListenerObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Micrometer meters for every listener of a Clavier engine, each tagged {@code listener}:
+ * <ul>
+ * <li>{@code clavier.endpoints} (gauge, tag {@code status}: {@code healthy}, {@code unhealthy},
+ * {@code unknown}): discovered endpoints by health;</li>
+ * <li>{@code clavier.probe} (timer, tag {@code outcome}: {@code success}, {@code failure}): probes
+ * and their latency;</li>
+ * <li>{@code clavier.discovery.refreshes} (counter, tag {@code outcome}): discovery attempts;</li>
+ * <li>{@code clavier.transitions} (counter, tag {@code to}: {@code healthy}, {@code unhealthy},
+ * {@code unknown}): changes of endpoint health.</li>
+ * </ul>
+ * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment and subscribes
+ * an observer to each. The engine has no "listener added" event, so listeners added later are
+ * bound by {@link #refresh()}, which also removes the meters of listeners that are gone; the
+ * auto-configuration calls it when the application context has refreshed, so listeners that
+ * the engine's lifecycle bean starts are covered. Code that adds listeners at run time calls
+ * {@link #refresh()} afterwards. {@link #close()} unsubscribes every observer.
+ * <p>
+ * Observers run on the engine's scheduler thread and only update meters. Thread-safe.
+ */
+public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClavierMeterBinder.class);
+
+	private final Clavier clavier;
+
+	private final Object lock = new Object();
+
+	// guarded by lock; per registry, per listener (by identity: a listener re-added under the same name is new)
+	private final Map<MeterRegistry, Map<Listener, Binding>> bindings = new IdentityHashMap<>();
+
+	// guarded by lock
+	private boolean closed;
+
+	/**
+	 * Creates a binder for the listeners of the given engine.
+	 * @param clavier the engine
+	 */
+	public ClavierMeterBinder(Clavier clavier) {
+		this.clavier = Objects.requireNonNull(clavier, "clavier");
+	}
+
+	/**
+	 * Binds meters for every current listener to the registry and remembers the registry, so that
+	 * {@link #refresh()} binds later listeners to it too.
+	 * @param registry the registry
+	 */
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Objects.requireNonNull(registry, "registry");
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.bindings.computeIfAbsent(registry, (key) -> new IdentityHashMap<>());
+			refresh(registry);
+		}
+	}
+
+	/**
+	 * Binds meters for listeners added since the last call, and removes the meters of listeners
+	 * removed since, in every registry this binder is bound to.
+	 */
+	public void refresh() {
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			for (MeterRegistry registry : this.bindings.keySet()) {
+				refresh(registry);
+			}
+		}
+	}
+
+	// guarded by lock
+	private void refresh(MeterRegistry registry) {
+		Map<Listener, Binding> bound = this.bindings.get(registry);
+		List<Listener> current = this.clavier.listeners();
+		Map<Listener, Boolean> live = new IdentityHashMap<>();
+		for (Listener listener : current) {
+			live.put(listener, Boolean.TRUE);
+		}
+		// Remove stale bindings first: a listener re-added under its old name reuses the meter ids.
+		for (Iterator<Map.Entry<Listener, Binding>> it = bound.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<Listener, Binding> entry = it.next();
+			if (!live.containsKey(entry.getKey()) || entry.getKey().isClosed()) {
+				entry.getValue().close(registry);
+				it.remove();
+			}
+		}
+		for (Listener listener : current) {
+			if (!bound.containsKey(listener) && !listener.isClosed()) {
+				bound.put(listener, bind(listener, registry));
+			}
+		}
+	}
+
+	private static Binding bind(Listener listener, MeterRegistry registry) {
+		Tags tags = Tags.of("listener", listener.name());
+		List<Meter> meters = new ArrayList<>();
+		for (HealthStatus status : HealthStatus.values()) {
+			meters.add(Gauge.builder("clavier.endpoints", listener, (l) -> count(l, status))
+				.tags(tags)
+				.tag("status", tag(status))
+				.description("Discovered endpoints of a Clavier listener, by health")
+				.register(registry));
+		}
+		ListenerMeters observer = new ListenerMeters(registry, tags);
+		meters.addAll(observer.meters());
+		AutoCloseable subscription = listener.subscribe(observer);
+		logger.debug("[{}] meters bound", listener.name());
+		return new Binding(listener.name(), subscription, meters);
+	}
+
+	private static double count(Listener listener, HealthStatus status) {
+		if (listener.isClosed()) {
+			return Double.NaN;
+		}
+		int count = 0;
+		for (EndpointState state : listener.endpoints()) {
+			if (state.status() == status) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private static String tag(HealthStatus status) {
+		return status.name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Unsubscribes every observer and removes the meters this binder registered. Idempotent.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.bindings.forEach((registry, bound) -> bound.values().forEach((binding) -> binding.close(registry)));
+			this.bindings.clear();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ClavierMeterBinder[" + this.clavier + "]";
+	}
+
+	/**
+	 * The meters one listener updates from its events.
+	 */
+	private static final class ListenerMeters implements ListenerObserver {
+
+		private final Timer probeSuccess;
+
+		private final Timer probeFailure;
+
+		private final Counter discoverySuccess;
+
+		private final Counter discoveryFailure;
+
+		private final Map<HealthStatus, Counter> transitions = new EnumMap<>(HealthStatus.class);
+
+		ListenerMeters(MeterRegistry registry, Tags tags) {
+			this.probeSuccess = probeTimer(registry, tags, "success");
+			this.probeFailure = probeTimer(registry, tags, "failure");
+			this.discoverySuccess = discoveryCounter(registry, tags, "success");
+			this.discoveryFailure = discoveryCounter(registry, tags, "failure");
+			for (HealthStatus status : HealthStatus.values()) {
+				this.transitions.put(status, Counter.builder("clavier.transitions")
+					.tags(tags)
+					.tag("to", tag(status))
+					.description("Changes of endpoint health of a Clavier listener")
+					.register(registry));
+			}
+		}
+
+		private static Timer probeTimer(MeterRegistry registry, Tags tags, String outcome) {
+			return Timer.builder("clavier.probe")
+				.tags(tags)
+				.tag("outcome", outcome)
+				.description("Health probes of a Clavier listener's endpoints")
+				.register(registry);
+		}
+
+		private static Counter discoveryCounter(MeterRegistry registry, Tags tags, String outcome) {
+			return Counter.builder("clavier.discovery.refreshes")
+				.tags(tags)
+				.tag("outcome", outcome)
+				.description("Discovery attempts of a Clavier listener")
+				.register(registry);
+		}
+
+		List<Meter> meters() {
+			List<Meter> meters = new ArrayList<>(List.of(this.probeSuccess, this.probeFailure, this.discoverySuccess,
+					this.discoveryFailure));
+			meters.addAll(this.transitions.values());
+			return meters;
+		}
+
+		@Override
+		public void discovered(Listener listener, List<Endpoint> endpoints, @Nullable Throwable error) {
+			((error != null) ? this.discoveryFailure : this.discoverySuccess).increment();
+		}
+
+		@Override
+		public void probed(Listener listener, Endpoint endpoint, boolean healthy, Duration latency,
+				@Nullable String error) {
+			((healthy) ? this.probeSuccess : this.probeFailure).record(latency);
+		}
+
+		@Override
+		public void transitioned(Listener listener, HealthTransition transition) {
+			this.transitions.get(transition.to()).increment();
+		}
+
+	}
+
+	/**
+	 * One listener's subscription and meters in one registry.
+	 */
+	private record Binding(String name, AutoCloseable subscription, List<Meter> meters) {
+
+		void close(MeterRegistry registry) {
+			try {
+				this.subscription.close();
+			}
+			catch (Exception ex) {
+				logger.warn("[{}] could not unsubscribe the meter observer: {}", this.name, ex.toString());
+			}
+			for (Meter meter : this.meters) {
+				registry.remove(meter);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.clavier.autoconfigure;
+
+import dev.clavier.Clavier;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
+ * the Clavier engine: one {@link Clavier} bean, closed with the context, and a
+ * {@link ClavierLifecycle} that adds the listeners of {@code clavier.listeners} at start-up.
+ * Switched off by {@code clavier.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnClass(Clavier.class)
+@ConditionalOnBooleanProperty(name = "clavier.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ClavierProperties.class)
+public final class ClavierAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Clavier clavier(ClavierProperties properties) {
+		Clavier.Builder builder = Clavier.builder();
+		if (properties.getIoThreads() != null) {
+			builder.ioThreads(properties.getIoThreads());
+		}
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClavierLifecycle clavierLifecycle(Clavier clavier, ClavierProperties properties,
+			ConfigurableListableBeanFactory beanFactory) {
+		ClavierListenerConfigMapper mapper = new ClavierListenerConfigMapper(beanFactory,
+				beanFactory.getBeanClassLoader());
+		return new ClavierLifecycle(clavier, mapper.map(properties), properties.getStartup().getWait());
+	}
+
+}

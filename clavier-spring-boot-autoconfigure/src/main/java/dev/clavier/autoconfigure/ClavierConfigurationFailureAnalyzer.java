@@ -1,0 +1,26 @@
+package dev.clavier.autoconfigure;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Reports a {@link ClavierConfigurationException}: which property, which value, why it is wrong,
+ * and what to write instead.
+ */
+class ClavierConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<ClavierConfigurationException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, ClavierConfigurationException cause) {
+		StringBuilder description = new StringBuilder();
+		description.append("Invalid Clavier configuration:").append(System.lineSeparator()).append(System.lineSeparator());
+		description.append("    Property: ").append(cause.getProperty()).append(System.lineSeparator());
+		description.append("    Value: ")
+			.append((cause.getValue() != null) ? "\"" + cause.getValue() + "\"" : "(not set)")
+			.append(System.lineSeparator());
+		description.append("    Reason: ").append(cause.getReason());
+		String action = "Update '" + cause.getProperty() + "' in your application's configuration: "
+				+ cause.getAction();
+		return new FailureAnalysis(description.toString(), action, cause);
+	}
+
+}

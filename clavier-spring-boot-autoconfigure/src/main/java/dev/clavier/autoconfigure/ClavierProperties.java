@@ -1,0 +1,961 @@
+package dev.clavier.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.clavier.AllDownPolicy;
+import dev.clavier.Endpoint;
+import dev.clavier.discovery.dns.DnsRecordType;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Clavier: one entry under {@code clavier.listeners} per service
+ * id that {@code @LoadBalanced} clients call, saying how its endpoints are discovered, probed
+ * and picked.
+ * <pre>{@code
+ * clavier:
+ *   listeners:
+ *     backend:
+ *       discovery:
+ *         model: dns
+ *         dns: { name: backend.svc.cluster.local, port: 8080 }
+ *       scout:
+ *         model: http
+ *         http: { path: /health }
+ * }</pre>
+ * Each entry is checked once bound, and a bad one fails start-up with a
+ * {@link ClavierConfigurationException} naming its property. Not thread-safe; bound once at
+ * start-up and read afterwards.
+ */
+@ConfigurationProperties("clavier")
+public class ClavierProperties implements InitializingBean {
+
+	private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+	/**
+	 * Whether Clavier is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Number of threads of the engine's I/O event loop, 1 to 64. Default: the number of
+	 * processors, at most 2.
+	 */
+	private @Nullable Integer ioThreads;
+
+	/**
+	 * Start-up behaviour.
+	 */
+	private final Startup startup = new Startup();
+
+	/**
+	 * Listeners by service id: each one discovers, probes and picks the endpoints that
+	 * http://service-id/ calls reach.
+	 */
+	private final Map<String, Listener> listeners = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Integer getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(@Nullable Integer ioThreads) {
+		this.ioThreads = ioThreads;
+	}
+
+	public Startup getStartup() {
+		return this.startup;
+	}
+
+	public Map<String, Listener> getListeners() {
+		return this.listeners;
+	}
+
+	/**
+	 * Checks every listener entry and the global settings.
+	 * @throws ClavierConfigurationException naming the first property with a bad value
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.ioThreads != null && (this.ioThreads < 1 || this.ioThreads > 64)) {
+			throw new ClavierConfigurationException("clavier.io-threads", this.ioThreads, "expected: 1...64",
+					"write a number of threads from 1 to 64, or remove it for the default");
+		}
+		if (this.startup.getWait().isNegative()) {
+			throw new ClavierConfigurationException("clavier.startup.wait", this.startup.getWait(), "expected: >= 0",
+					"write a duration such as 10s, or 0 not to wait for the first probes");
+		}
+		this.listeners.forEach(this::validate);
+	}
+
+	/**
+	 * Returns the property prefix of a listener, with a trailing dot, for example
+	 * {@code clavier.listeners.backend.}; ids with a dot are written in brackets.
+	 * @param id the service id
+	 * @return the prefix
+	 */
+	static String prefix(String id) {
+		boolean plain = id.chars().allMatch((c) -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+		return plain ? "clavier.listeners." + id + "." : "clavier.listeners[" + id + "].";
+	}
+
+	private void validate(String id, Listener listener) {
+		String prefix = prefix(id);
+		if (!isHostName(id)) {
+			throw new ClavierConfigurationException(prefix.substring(0, prefix.length() - 1), id,
+					"the service id '" + id + "' is not a valid host name, so http://" + id + "/ cannot reach it",
+					"rename the listener to a host name: letters, digits and '-' in dot-separated labels, "
+							+ "for example 'backend' or 'orders-v2'");
+		}
+		validateDiscovery(prefix + "discovery.", listener.getDiscovery());
+		validateScout(prefix + "scout.", listener.getScout());
+		requireText(prefix + "filter.model", listener.getFilter().getModel(),
+				"write round-robin, random or the name of a Filter bean");
+		OutlierDetection outlier = listener.getOutlierDetection();
+		if (outlier.getConsecutiveFailures() < 1) {
+			throw new ClavierConfigurationException(prefix + "outlier-detection.consecutive-failures",
+					outlier.getConsecutiveFailures(), "expected: >= 1",
+					"write a number of failed calls such as 5, or set outlier-detection.enabled to false");
+		}
+		for (Integer status : outlier.getFailureStatuses()) {
+			if (status == null || status < 100 || status > 599) {
+				throw new ClavierConfigurationException(prefix + "outlier-detection.failure-statuses",
+						outlier.getFailureStatuses(), "expected: HTTP status codes from 100 to 599",
+						"list status codes such as 502,503,504");
+			}
+		}
+	}
+
+	private static void validateDiscovery(String prefix, Discovery discovery) {
+		requireText(prefix + "model", discovery.getModel(),
+				"write dns, static, discovery-client or the name of a Discovery bean");
+		positive(prefix + "timeout", discovery.getTimeout());
+		positive(prefix + "retry-min", discovery.getRetryMin());
+		positive(prefix + "retry-max", discovery.getRetryMax());
+		if (discovery.getRetryMin().compareTo(discovery.getRetryMax()) > 0) {
+			throw new ClavierConfigurationException(prefix + "retry-min", discovery.getRetryMin(),
+					"expected: <= retry-max " + discovery.getRetryMax(),
+					"write a first retry delay no longer than retry-max");
+		}
+		switch (discovery.getModel()) {
+			case "dns" -> validateDns(prefix + "dns.", discovery.getDns());
+			case "static" -> validateStatic(prefix + "static.endpoints", discovery.getStatic());
+			case "discovery-client" -> {
+				positive(prefix + "discovery-client.refresh-interval", discovery.getDiscoveryClient().getRefreshInterval());
+				String serviceId = discovery.getDiscoveryClient().getServiceId();
+				if (serviceId != null && serviceId.isBlank()) {
+					throw new ClavierConfigurationException(prefix + "discovery-client.service-id", serviceId,
+							"expected: a service id known to the DiscoveryClient",
+							"write the service id, or remove it to use the listener's id");
+				}
+			}
+			default -> {
+				// A custom model: checked against the Discovery beans when the listener is created.
+			}
+		}
+	}
+
+	private static void validateDns(String prefix, Dns dns) {
+		Integer port = dns.getPort();
+		if (dns.getRecordType() == DnsRecordType.SRV) {
+			if (port != null) {
+				throw new ClavierConfigurationException(prefix + "port", port,
+						"SRV records carry the port, a port of its own is not allowed", "remove it");
+			}
+		}
+		else if (port == null) {
+			throw new ClavierConfigurationException(prefix + "port", null,
+					"record type " + dns.getRecordType() + " gives addresses only, so the port is required",
+					"write the port the service listens on, for example 8080");
+		}
+		else if (port < 1 || port > 65535) {
+			throw new ClavierConfigurationException(prefix + "port", port, "expected: 1...65535",
+					"write the port the service listens on, for example 8080");
+		}
+		positive(prefix + "min-ttl", dns.getMinTtl());
+		positive(prefix + "max-ttl", dns.getMaxTtl());
+		positive(prefix + "query-timeout", dns.getQueryTimeout());
+		if (dns.getMinTtl().compareTo(dns.getMaxTtl()) > 0) {
+			throw new ClavierConfigurationException(prefix + "min-ttl", dns.getMinTtl(),
+					"expected: <= max-ttl " + dns.getMaxTtl(), "write a min-ttl no longer than max-ttl");
+		}
+	}
+
+	private static void validateStatic(String property, Static fixed) {
+		if (fixed.getEndpoints().isEmpty()) {
+			throw new ClavierConfigurationException(property, null, "the static model needs at least one endpoint",
+					"list host:port entries, for example [10.0.0.1:8080, 10.0.0.2:8080]");
+		}
+		for (int i = 0; i < fixed.getEndpoints().size(); i++) {
+			String text = fixed.getEndpoints().get(i);
+			try {
+				Endpoint.parse((text != null) ? text : "", 0);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new ClavierConfigurationException(property + "[" + i + "]", text, ex.getMessage(),
+						"write host:port, or [ipv6]:port, for example 10.0.0.1:8080", ex);
+			}
+		}
+	}
+
+	private static void validateScout(String prefix, Scout scout) {
+		requireText(prefix + "model", scout.getModel(), "write tcp, http, grpc, none or the name of a Scout bean");
+		positive(prefix + "interval", scout.getInterval());
+		positive(prefix + "timeout", scout.getTimeout());
+		if (scout.getTimeout().compareTo(scout.getInterval()) >= 0) {
+			throw new ClavierConfigurationException(prefix + "timeout", scout.getTimeout(),
+					"expected: < interval " + scout.getInterval() + ", so that probes of one endpoint never overlap",
+					"write a timeout shorter than the interval, for example interval 2s and timeout 1s");
+		}
+		if (scout.getRise() < 1) {
+			throw new ClavierConfigurationException(prefix + "rise", scout.getRise(), "expected: >= 1",
+					"write how many passing probes in a row make an endpoint healthy, for example 2");
+		}
+		if (scout.getFall() < 1) {
+			throw new ClavierConfigurationException(prefix + "fall", scout.getFall(), "expected: >= 1",
+					"write how many failing probes in a row make an endpoint unhealthy, for example 2");
+		}
+		if (!(scout.getJitter() >= 0 && scout.getJitter() <= 0.5)) {
+			throw new ClavierConfigurationException(prefix + "jitter", scout.getJitter(), "expected: 0...0.5",
+					"write a fraction of the interval such as 0.1");
+		}
+	}
+
+	private static void requireText(String property, @Nullable String value, String action) {
+		if (value == null || value.isBlank()) {
+			throw new ClavierConfigurationException(property, value, "expected: a model name", action);
+		}
+	}
+
+	private static void positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new ClavierConfigurationException(property, value, "expected: > 0",
+					"write a positive duration such as 500ms, 2s or 1m");
+		}
+	}
+
+	static boolean isHostName(String name) {
+		if (name.isEmpty() || name.length() > 253) {
+			return false;
+		}
+		for (String label : name.split("\\.", -1)) {
+			if (!HOST_LABEL.matcher(label).matches()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Start-up behaviour.
+	 */
+	public static class Startup {
+
+		/**
+		 * How long start-up waits, at most, for every listener's first discovery and first probe
+		 * round; listeners not ready by then are logged and start-up goes on. 0 does not wait.
+		 */
+		private Duration wait = Duration.ofSeconds(10);
+
+		public Duration getWait() {
+			return this.wait;
+		}
+
+		public void setWait(Duration wait) {
+			this.wait = wait;
+		}
+
+	}
+
+	/**
+	 * One listener: a service id with its discovery, scout and filter.
+	 */
+	public static class Listener {
+
+		/**
+		 * How endpoints are found.
+		 */
+		private final Discovery discovery = new Discovery();
+
+		/**
+		 * How endpoints are probed.
+		 */
+		private final Scout scout = new Scout();
+
+		/**
+		 * How one endpoint is picked.
+		 */
+		private final Filter filter = new Filter();
+
+		/**
+		 * Passive outlier detection: endpoints whose real calls fail leave rotation.
+		 */
+		private final OutlierDetection outlierDetection = new OutlierDetection();
+
+		/**
+		 * Whether picks ignore health and use every discovered endpoint; probes still run and are shown.
+		 */
+		private boolean ignoreHealth;
+
+		/**
+		 * What picks do when endpoints are discovered but none is healthy: fail, or fall back to all.
+		 */
+		private AllDownPolicy allDownPolicy = AllDownPolicy.FAIL;
+
+		/**
+		 * Whether the endpoints speak TLS, so that load-balanced http:// calls become https://.
+		 */
+		private boolean secure;
+
+		public Discovery getDiscovery() {
+			return this.discovery;
+		}
+
+		public Scout getScout() {
+			return this.scout;
+		}
+
+		public Filter getFilter() {
+			return this.filter;
+		}
+
+		public OutlierDetection getOutlierDetection() {
+			return this.outlierDetection;
+		}
+
+		public boolean isIgnoreHealth() {
+			return this.ignoreHealth;
+		}
+
+		public void setIgnoreHealth(boolean ignoreHealth) {
+			this.ignoreHealth = ignoreHealth;
+		}
+
+		public AllDownPolicy getAllDownPolicy() {
+			return this.allDownPolicy;
+		}
+
+		public void setAllDownPolicy(AllDownPolicy allDownPolicy) {
+			this.allDownPolicy = allDownPolicy;
+		}
+
+		public boolean isSecure() {
+			return this.secure;
+		}
+
+		public void setSecure(boolean secure) {
+			this.secure = secure;
+		}
+
+	}
+
+	/**
+	 * How a listener finds its endpoints.
+	 */
+	public static class Discovery {
+
+		/**
+		 * Discovery model: dns, static, discovery-client, or the name of a Discovery bean.
+		 */
+		private String model = "dns";
+
+		/**
+		 * How long one discovery attempt may take before it counts as failed.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * First wait after a failed discovery attempt; doubles per attempt up to retry-max.
+		 */
+		private Duration retryMin = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait between failed discovery attempts.
+		 */
+		private Duration retryMax = Duration.ofSeconds(30);
+
+		/**
+		 * Whether an empty answer (NXDOMAIN included) empties a non-empty endpoint set; by
+		 * default the last non-empty set is kept.
+		 */
+		private boolean clearOnEmpty;
+
+		/**
+		 * Settings of the dns model.
+		 */
+		private final Dns dns = new Dns();
+
+		/**
+		 * Settings of the static model.
+		 */
+		private final Static staticList = new Static();
+
+		/**
+		 * Settings of the discovery-client model.
+		 */
+		private final DiscoveryClient discoveryClient = new DiscoveryClient();
+
+		public String getModel() {
+			return this.model;
+		}
+
+		public void setModel(String model) {
+			this.model = model;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getRetryMin() {
+			return this.retryMin;
+		}
+
+		public void setRetryMin(Duration retryMin) {
+			this.retryMin = retryMin;
+		}
+
+		public Duration getRetryMax() {
+			return this.retryMax;
+		}
+
+		public void setRetryMax(Duration retryMax) {
+			this.retryMax = retryMax;
+		}
+
+		public boolean isClearOnEmpty() {
+			return this.clearOnEmpty;
+		}
+
+		public void setClearOnEmpty(boolean clearOnEmpty) {
+			this.clearOnEmpty = clearOnEmpty;
+		}
+
+		public Dns getDns() {
+			return this.dns;
+		}
+
+		public Static getStatic() {
+			return this.staticList;
+		}
+
+		public DiscoveryClient getDiscoveryClient() {
+			return this.discoveryClient;
+		}
+
+	}
+
+	/**
+	 * Settings of the dns discovery model.
+	 */
+	public static class Dns {
+
+		/**
+		 * DNS name to resolve, for example backend.svc.cluster.local. Default: the service id.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Port of the endpoints that A and AAAA answers give; required for them, not allowed for SRV.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * Records to ask for: A, AAAA, A_AAAA (both) or SRV.
+		 */
+		private DnsRecordType recordType = DnsRecordType.A;
+
+		/**
+		 * DNS servers to ask, as ip or ip:port (port 53 when absent). Default: the system resolver.
+		 */
+		private List<String> servers = new ArrayList<>();
+
+		/**
+		 * Shortest time between two lookups, used when the answer's TTL is shorter.
+		 */
+		private Duration minTtl = Duration.ofSeconds(1);
+
+		/**
+		 * Longest time between two lookups, used when the answer's TTL is longer.
+		 */
+		private Duration maxTtl = Duration.ofSeconds(60);
+
+		/**
+		 * How long one server has to answer one query.
+		 */
+		private Duration queryTimeout = Duration.ofSeconds(2);
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public DnsRecordType getRecordType() {
+			return this.recordType;
+		}
+
+		public void setRecordType(DnsRecordType recordType) {
+			this.recordType = recordType;
+		}
+
+		public List<String> getServers() {
+			return this.servers;
+		}
+
+		public void setServers(List<String> servers) {
+			this.servers = servers;
+		}
+
+		public Duration getMinTtl() {
+			return this.minTtl;
+		}
+
+		public void setMinTtl(Duration minTtl) {
+			this.minTtl = minTtl;
+		}
+
+		public Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(Duration maxTtl) {
+			this.maxTtl = maxTtl;
+		}
+
+		public Duration getQueryTimeout() {
+			return this.queryTimeout;
+		}
+
+		public void setQueryTimeout(Duration queryTimeout) {
+			this.queryTimeout = queryTimeout;
+		}
+
+	}
+
+	/**
+	 * Settings of the static discovery model.
+	 */
+	public static class Static {
+
+		/**
+		 * Endpoints as host:port, or [ipv6]:port.
+		 */
+		private List<String> endpoints = new ArrayList<>();
+
+		public List<String> getEndpoints() {
+			return this.endpoints;
+		}
+
+		public void setEndpoints(List<String> endpoints) {
+			this.endpoints = endpoints;
+		}
+
+	}
+
+	/**
+	 * Settings of the discovery-client discovery model.
+	 */
+	public static class DiscoveryClient {
+
+		/**
+		 * Service id to ask the Spring Cloud DiscoveryClient for. Default: the listener's id.
+		 */
+		private @Nullable String serviceId;
+
+		/**
+		 * How often the DiscoveryClient is asked again.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(30);
+
+		public @Nullable String getServiceId() {
+			return this.serviceId;
+		}
+
+		public void setServiceId(@Nullable String serviceId) {
+			this.serviceId = serviceId;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * How a listener probes its endpoints.
+	 */
+	public static class Scout {
+
+		/**
+		 * Scout model: tcp, http, grpc, none, or the name of a Scout bean.
+		 */
+		private String model = "tcp";
+
+		/**
+		 * Time between two probes of one endpoint.
+		 */
+		private Duration interval = Duration.ofSeconds(5);
+
+		/**
+		 * How long a probe may take before it fails; must be shorter than the interval.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Consecutive passing probes that make an unhealthy endpoint healthy.
+		 */
+		private int rise = 2;
+
+		/**
+		 * Consecutive failing probes that make a healthy endpoint unhealthy.
+		 */
+		private int fall = 2;
+
+		/**
+		 * Fraction of the interval by which each wait varies at random, 0 to 0.5.
+		 */
+		private double jitter = 0.1;
+
+		/**
+		 * Settings of the http model.
+		 */
+		private final Http http = new Http();
+
+		/**
+		 * Settings of the grpc model.
+		 */
+		private final Grpc grpc = new Grpc();
+
+		/**
+		 * Settings of the tcp model.
+		 */
+		private final Tcp tcp = new Tcp();
+
+		public String getModel() {
+			return this.model;
+		}
+
+		public void setModel(String model) {
+			this.model = model;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getRise() {
+			return this.rise;
+		}
+
+		public void setRise(int rise) {
+			this.rise = rise;
+		}
+
+		public int getFall() {
+			return this.fall;
+		}
+
+		public void setFall(int fall) {
+			this.fall = fall;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public Http getHttp() {
+			return this.http;
+		}
+
+		public Grpc getGrpc() {
+			return this.grpc;
+		}
+
+		public Tcp getTcp() {
+			return this.tcp;
+		}
+
+	}
+
+	/**
+	 * Settings of the http scout model.
+	 */
+	public static class Http {
+
+		/**
+		 * Request path, with a query if wanted.
+		 */
+		private String path = "/";
+
+		/**
+		 * Request method.
+		 */
+		private String method = "GET";
+
+		/**
+		 * Extra request headers; values are never logged.
+		 */
+		private Map<String, String> headers = new LinkedHashMap<>();
+
+		/**
+		 * Healthy status codes as codes and ranges, for example 200-299,304. Default: every status below 500.
+		 */
+		private @Nullable String expectedStatuses;
+
+		/**
+		 * Whether probes use HTTPS, verifying the certificate against the JDK's trust store.
+		 */
+		private boolean tls;
+
+		/**
+		 * Whether HTTPS probes trust every certificate; for self-signed certificates in development only.
+		 */
+		private boolean insecureTrustAll;
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(String method) {
+			this.method = method;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(Map<String, String> headers) {
+			this.headers = headers;
+		}
+
+		public @Nullable String getExpectedStatuses() {
+			return this.expectedStatuses;
+		}
+
+		public void setExpectedStatuses(@Nullable String expectedStatuses) {
+			this.expectedStatuses = expectedStatuses;
+		}
+
+		public boolean isTls() {
+			return this.tls;
+		}
+
+		public void setTls(boolean tls) {
+			this.tls = tls;
+		}
+
+		public boolean isInsecureTrustAll() {
+			return this.insecureTrustAll;
+		}
+
+		public void setInsecureTrustAll(boolean insecureTrustAll) {
+			this.insecureTrustAll = insecureTrustAll;
+		}
+
+	}
+
+	/**
+	 * Settings of the grpc scout model.
+	 */
+	public static class Grpc {
+
+		/**
+		 * Service name sent in the health check; empty asks about the whole server.
+		 */
+		private String service = "";
+
+		/**
+		 * Whether channels use TLS, trusting the JDK's default trust store.
+		 */
+		private boolean tls;
+
+		/**
+		 * Authority sent to every endpoint instead of its host:port; with TLS also the name checked.
+		 */
+		private @Nullable String authority;
+
+		public String getService() {
+			return this.service;
+		}
+
+		public void setService(String service) {
+			this.service = service;
+		}
+
+		public boolean isTls() {
+			return this.tls;
+		}
+
+		public void setTls(boolean tls) {
+			this.tls = tls;
+		}
+
+		public @Nullable String getAuthority() {
+			return this.authority;
+		}
+
+		public void setAuthority(@Nullable String authority) {
+			this.authority = authority;
+		}
+
+	}
+
+	/**
+	 * Settings of the tcp scout model.
+	 */
+	public static class Tcp {
+
+		/**
+		 * Text to send once connected, for example "PING\r\n". Default: nothing is sent.
+		 */
+		private @Nullable String send;
+
+		/**
+		 * Text the reply must contain, for example "+PONG". Default: the reply is not read.
+		 */
+		private @Nullable String expect;
+
+		public @Nullable String getSend() {
+			return this.send;
+		}
+
+		public void setSend(@Nullable String send) {
+			this.send = send;
+		}
+
+		public @Nullable String getExpect() {
+			return this.expect;
+		}
+
+		public void setExpect(@Nullable String expect) {
+			this.expect = expect;
+		}
+
+	}
+
+	/**
+	 * How a listener picks one endpoint.
+	 */
+	public static class Filter {
+
+		/**
+		 * Filter model: round-robin, random, or the name of a Filter bean.
+		 */
+		private String model = "round-robin";
+
+		public String getModel() {
+			return this.model;
+		}
+
+		public void setModel(String model) {
+			this.model = model;
+		}
+
+	}
+
+	/**
+	 * Passive outlier detection: real calls through Spring Cloud LoadBalancer are reported to
+	 * the listener, and an endpoint whose calls keep failing leaves rotation until its next
+	 * passing probe.
+	 */
+	public static class OutlierDetection {
+
+		/**
+		 * Whether failed calls take an endpoint out of rotation.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Consecutive failed calls that take an endpoint out of rotation.
+		 */
+		private int consecutiveFailures = 5;
+
+		/**
+		 * HTTP statuses that count as failed calls, besides connection errors and time-outs.
+		 */
+		private List<Integer> failureStatuses = new ArrayList<>(List.of(502, 503, 504));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getConsecutiveFailures() {
+			return this.consecutiveFailures;
+		}
+
+		public void setConsecutiveFailures(int consecutiveFailures) {
+			this.consecutiveFailures = consecutiveFailures;
+		}
+
+		public List<Integer> getFailureStatuses() {
+			return this.failureStatuses;
+		}
+
+		public void setFailureStatuses(List<Integer> failureStatuses) {
+			this.failureStatuses = failureStatuses;
+		}
+
+	}
+
+}

@@ -1,0 +1,213 @@
+package dev.clavier.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.clavier.Endpoint;
+import dev.clavier.discovery.Discovery;
+import dev.clavier.discovery.DiscoveryContext;
+import dev.clavier.discovery.DiscoveryResult;
+import dev.clavier.discovery.DiscoverySession;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+/**
+ * The {@code discovery-client} discovery model: the endpoints are the instances a Spring Cloud
+ * {@link DiscoveryClient} (Consul, Eureka, Kubernetes, the simple one...) knows for a service
+ * id, asked again every refresh interval, with Clavier's active checks on top.
+ * <pre>{@code
+ * Discovery discovery = DiscoveryClientDiscovery.of(discoveryClient, "orders", Duration.ofSeconds(30));
+ * }</pre>
+ * {@link DiscoveryClient#getInstances} blocks, so each session asks it on a thread of its own
+ * ({@code clavier-discovery-client-<n>}, a daemon started on the first lookup and stopped when
+ * the listener goes), never on the engine's scheduler. Instances without a usable host or port
+ * are skipped; their metadata become the endpoint's attributes. Immutable and thread-safe.
+ */
+public final class DiscoveryClientDiscovery implements Discovery {
+
+	/**
+	 * The model name, {@value}.
+	 */
+	public static final String MODEL = "discovery-client";
+
+	private static final Logger logger = LoggerFactory.getLogger(DiscoveryClientDiscovery.class);
+
+	private static final AtomicInteger threadNumber = new AtomicInteger();
+
+	private final DiscoveryClient discoveryClient;
+
+	private final String serviceId;
+
+	private final Duration refreshInterval;
+
+	private DiscoveryClientDiscovery(DiscoveryClient discoveryClient, String serviceId, Duration refreshInterval) {
+		this.discoveryClient = discoveryClient;
+		this.serviceId = serviceId;
+		this.refreshInterval = refreshInterval;
+	}
+
+	/**
+	 * Creates a discovery that asks a {@link DiscoveryClient} for a service's instances.
+	 * @param discoveryClient the client, for example Spring Cloud's composite one
+	 * @param serviceId the service id to ask for
+	 * @param refreshInterval how often to ask again, more than zero
+	 * @return the discovery
+	 */
+	public static DiscoveryClientDiscovery of(DiscoveryClient discoveryClient, String serviceId,
+			Duration refreshInterval) {
+		Objects.requireNonNull(discoveryClient, "discoveryClient");
+		Objects.requireNonNull(serviceId, "serviceId");
+		Objects.requireNonNull(refreshInterval, "refreshInterval");
+		if (serviceId.isBlank()) {
+			throw new IllegalArgumentException("serviceId: '" + serviceId + "' (expected: a service id)");
+		}
+		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+			throw new IllegalArgumentException("refreshInterval: " + refreshInterval + " (expected: > 0)");
+		}
+		return new DiscoveryClientDiscovery(discoveryClient, serviceId, refreshInterval);
+	}
+
+	static DiscoveryClientDiscovery fromBeanFactory(ListableBeanFactory beanFactory, String property, String serviceId,
+			Duration refreshInterval) {
+		ObjectProvider<DiscoveryClient> clients = beanFactory.getBeanProvider(DiscoveryClient.class);
+		// Spring Cloud's composite client is the primary one when there are several.
+		DiscoveryClient client = clients.getIfUnique();
+		if (client == null) {
+			throw new ClavierConfigurationException(property, MODEL, "there is no Spring Cloud DiscoveryClient bean",
+					"add a DiscoveryClient implementation (spring-cloud-starter-consul-discovery, "
+							+ "spring.cloud.discovery.client.simple.instances...), or use another discovery model");
+		}
+		return of(client, serviceId, refreshInterval);
+	}
+
+	/**
+	 * Returns {@value #MODEL}.
+	 * @return the model name
+	 */
+	@Override
+	public String model() {
+		return MODEL;
+	}
+
+	/**
+	 * Returns the service id asked for.
+	 * @return the service id
+	 */
+	public String serviceId() {
+		return this.serviceId;
+	}
+
+	/**
+	 * Returns how often the client is asked again.
+	 * @return the interval
+	 */
+	public Duration refreshInterval() {
+		return this.refreshInterval;
+	}
+
+	/**
+	 * Opens a session with a lookup thread of its own, started on the first lookup.
+	 * @param context the listener's context
+	 * @return the session
+	 */
+	@Override
+	public DiscoverySession open(DiscoveryContext context) {
+		return new Session(context.listenerName());
+	}
+
+	@Override
+	public String toString() {
+		return "DiscoveryClientDiscovery[" + this.serviceId + " every " + this.refreshInterval + "]";
+	}
+
+	private List<Endpoint> lookup(String listenerName) {
+		List<ServiceInstance> instances = this.discoveryClient.getInstances(this.serviceId);
+		List<Endpoint> endpoints = new ArrayList<>(instances.size());
+		for (ServiceInstance instance : instances) {
+			Endpoint endpoint = endpoint(listenerName, instance);
+			if (endpoint != null && endpoints.stream().noneMatch(endpoint::sameAddress)) {
+				endpoints.add(endpoint);
+			}
+		}
+		return endpoints;
+	}
+
+	private static @Nullable Endpoint endpoint(String listenerName, ServiceInstance instance) {
+		String host = instance.getHost();
+		int port = instance.getPort();
+		if (host == null || host.isBlank() || port < 1 || port > 65535) {
+			logger.debug("[{}] skipping instance {} without a usable host and port ({}:{})", listenerName,
+					instance.getInstanceId(), host, port);
+			return null;
+		}
+		Map<String, String> attributes = new HashMap<>();
+		if (instance.getMetadata() != null) {
+			instance.getMetadata().forEach((key, value) -> {
+				if (key != null && value != null) {
+					attributes.put(key, value);
+				}
+			});
+		}
+		return Endpoint.of(host, port).withAttributes(attributes);
+	}
+
+	/**
+	 * One listener's lookups, on one thread of its own.
+	 */
+	private final class Session implements DiscoverySession {
+
+		private final String listenerName;
+
+		private final ExecutorService executor;
+
+		Session(String listenerName) {
+			this.listenerName = listenerName;
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+					(task) -> {
+						Thread thread = new Thread(task, "clavier-discovery-client-" + threadNumber.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+			executor.allowCoreThreadTimeOut(true);
+			this.executor = executor;
+		}
+
+		@Override
+		public CompletableFuture<DiscoveryResult> discover() {
+			return CompletableFuture.supplyAsync(() -> {
+				List<Endpoint> endpoints = lookup(this.listenerName);
+				return endpoints.isEmpty()
+						? DiscoveryResult.empty(DiscoveryClientDiscovery.this.refreshInterval, "no instances")
+						: DiscoveryResult.of(endpoints, DiscoveryClientDiscovery.this.refreshInterval);
+			}, this.executor);
+		}
+
+		@Override
+		public String target() {
+			return "DiscoveryClient " + DiscoveryClientDiscovery.this.serviceId;
+		}
+
+		@Override
+		public void close() {
+			this.executor.shutdownNow();
+		}
+
+	}
+
+}

@@ -1,0 +1,8 @@
+/**
+ * Auto-configuration for Clavier: the engine and its listeners from {@code clavier.*} properties,
+ * the {@code discovery-client} discovery model, and the failure analyzer for bad configuration.
+ */
+@NullMarked
+package dev.clavier.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

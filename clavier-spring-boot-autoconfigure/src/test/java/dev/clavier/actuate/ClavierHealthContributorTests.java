@@ -1,0 +1,138 @@
+package dev.clavier.actuate;
+
+import java.time.Duration;
+
+import dev.clavier.Clavier;
+import dev.clavier.Endpoint;
+import dev.clavier.ListenerConfig;
+import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.scout.HttpScout;
+import dev.clavier.scout.Scouts;
+import dev.clavier.test.TestHttpBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ClavierHealthContributor} and {@link ClavierListenerHealthIndicator}.
+ */
+class ClavierHealthContributorTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private TestHttpBackend up;
+
+	private TestHttpBackend down;
+
+	private Clavier clavier;
+
+	private ClavierHealthContributor contributor;
+
+	@BeforeEach
+	void setUp() {
+		this.up = TestHttpBackend.start("127.0.0.1", 0);
+		this.down = TestHttpBackend.start("127.0.0.1", 0).healthStatus(503);
+		this.clavier = Clavier.create();
+		this.contributor = new ClavierHealthContributor(this.clavier);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.clavier.close();
+		this.up.close();
+		this.down.close();
+	}
+
+	@Test
+	void healthWhenOneEndpointHealthyShouldBeUp() {
+		this.clavier.addListener("backend", config(this.up, this.down));
+		await().atMost(WAIT).untilAsserted(() -> {
+			Health health = health("backend");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("healthy", 1)
+				.containsEntry("unhealthy", 1)
+				.containsEntry("total", 2)
+				.containsEntry("fallback", false)
+				.containsEntry("discovery", "static")
+				.doesNotContainKey("discoveryError");
+		});
+	}
+
+	@Test
+	void healthWhenNoEndpointHealthyShouldBeDown() {
+		this.clavier.addListener("backend", config(this.down));
+		await().atMost(WAIT).untilAsserted(() -> {
+			Health health = health("backend");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("healthy", 0).containsEntry("total", 1);
+		});
+	}
+
+	@Test
+	void healthWhenBackendRecoversShouldBeUp() {
+		this.clavier.addListener("backend", config(this.down));
+		await().atMost(WAIT).until(() -> health("backend").getStatus().equals(Status.DOWN));
+		this.down.healthStatus(200);
+		await().atMost(WAIT).until(() -> health("backend").getStatus().equals(Status.UP));
+	}
+
+	@Test
+	void healthWhenNotProbedYetShouldBeUnknown() {
+		this.clavier.addListener("backend", ListenerConfig.builder(StaticDiscovery.of(Endpoint.of(this.up.host(), this.up.port())))
+			.scout(HttpScout.builder().path("/health").build())
+			.interval(Duration.ofMinutes(10))
+			.timeout(Duration.ofMinutes(1))
+			.build());
+		// Until its first probe answers the endpoint is UNKNOWN; the first probe is quick, so allow either.
+		assertThat(health("backend").getStatus()).isIn(Status.UNKNOWN, Status.UP);
+		await().atMost(WAIT).until(() -> health("backend").getStatus().equals(Status.UP));
+	}
+
+	@Test
+	void streamShouldHaveOneEntryPerListenerAndFollowTheEngine() {
+		this.clavier.addListener("a", noneScout(1));
+		this.clavier.addListener("b", noneScout(2));
+		assertThat(this.contributor.stream().map(HealthContributors.Entry::name)).containsExactly("a", "b");
+		this.clavier.removeListener("a");
+		this.clavier.addListener("c", noneScout(3));
+		assertThat(this.contributor.stream().map(HealthContributors.Entry::name)).containsExactly("b", "c");
+		assertThat(this.contributor.getContributor("a")).isNull();
+		assertThat(this.contributor.getContributor("c")).isInstanceOf(ClavierListenerHealthIndicator.class);
+	}
+
+	@Test
+	void getContributorWhenUnknownShouldReturnNull() {
+		assertThat(this.contributor.getContributor("nope")).isNull();
+	}
+
+	private Health health(String name) {
+		return ((HealthIndicator) this.contributor.getContributor(name)).health();
+	}
+
+	private static ListenerConfig config(TestHttpBackend... backends) {
+		Endpoint[] endpoints = new Endpoint[backends.length];
+		for (int i = 0; i < backends.length; i++) {
+			endpoints[i] = Endpoint.of(backends[i].host(), backends[i].port());
+		}
+		return ListenerConfig.builder(StaticDiscovery.of(endpoints))
+			.scout(HttpScout.builder().path(TestHttpBackend.DEFAULT_HEALTH_PATH).build())
+			.interval(Duration.ofMillis(500))
+			.timeout(Duration.ofMillis(400))
+			.rise(1)
+			.fall(1)
+			.build();
+	}
+
+	private static ListenerConfig noneScout(int port) {
+		return ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", port))).scout(Scouts.none()).build();
+	}
+
+}

@@ -1,0 +1,138 @@
+package dev.clavier.actuate;
+
+import java.time.Duration;
+
+import dev.clavier.Clavier;
+import dev.clavier.Endpoint;
+import dev.clavier.HealthStatus;
+import dev.clavier.Listener;
+import dev.clavier.ListenerConfig;
+import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.scout.HttpScout;
+import dev.clavier.scout.Scouts;
+import dev.clavier.test.TestHttpBackend;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ClavierMeterBinder}.
+ */
+class ClavierMeterBinderTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private TestHttpBackend up;
+
+	private TestHttpBackend down;
+
+	private Clavier clavier;
+
+	private SimpleMeterRegistry registry;
+
+	private ClavierMeterBinder binder;
+
+	@BeforeEach
+	void setUp() {
+		this.up = TestHttpBackend.start("127.0.0.1", 0);
+		this.down = TestHttpBackend.start("127.0.0.1", 0).healthStatus(503);
+		this.clavier = Clavier.create();
+		this.registry = new SimpleMeterRegistry();
+		this.binder = new ClavierMeterBinder(this.clavier);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.binder.close();
+		this.clavier.close();
+		this.up.close();
+		this.down.close();
+	}
+
+	@Test
+	void bindToShouldCountEndpointsProbesDiscoveriesAndTransitions() {
+		Listener listener = this.clavier.addListener("backend", config(this.up, this.down));
+		await().atMost(WAIT)
+			.until(() -> listener.endpoints().stream().noneMatch((state) -> state.status() == HealthStatus.UNKNOWN));
+		this.binder.bindTo(this.registry);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(gauge("backend", "healthy")).isEqualTo(1.0);
+			assertThat(gauge("backend", "unhealthy")).isEqualTo(1.0);
+			assertThat(gauge("backend", "unknown")).isEqualTo(0.0);
+			assertThat(this.registry.get("clavier.probe").tags("listener", "backend", "outcome", "success").timer().count())
+				.isPositive();
+			assertThat(this.registry.get("clavier.probe").tags("listener", "backend", "outcome", "failure").timer().count())
+				.isPositive();
+		});
+		// Discovery and the first transitions happened before binding; later ones are counted.
+		assertThat(this.registry.get("clavier.discovery.refreshes").tags("listener", "backend", "outcome", "failure").counter().count())
+			.isZero();
+		this.up.healthStatus(503);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(this.registry.get("clavier.transitions").tags("listener", "backend", "to", "unhealthy").counter().count())
+				.isEqualTo(1.0);
+			assertThat(gauge("backend", "healthy")).isEqualTo(0.0);
+		});
+	}
+
+	@Test
+	void bindToWhenListenerAddedLaterShouldCountDiscoveryAfterRefresh() {
+		this.binder.bindTo(this.registry);
+		assertThat(this.registry.find("clavier.endpoints").meters()).isEmpty();
+		this.binder.refresh();
+		assertThat(this.registry.find("clavier.endpoints").meters()).isEmpty();
+		this.clavier.addListener("late", ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1)))
+			.scout(Scouts.none())
+			.build());
+		this.binder.refresh();
+		assertThat(this.registry.find("clavier.endpoints").tag("listener", "late").meters()).hasSize(3);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(gauge("late", "healthy")).isEqualTo(1.0));
+	}
+
+	@Test
+	void refreshWhenListenerRemovedShouldRemoveItsMeters() {
+		this.clavier.addListener("gone", ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1)))
+			.scout(Scouts.none())
+			.build());
+		this.binder.bindTo(this.registry);
+		assertThat(this.registry.find("clavier.probe").tag("listener", "gone").meters()).isNotEmpty();
+		this.clavier.removeListener("gone");
+		this.binder.refresh();
+		assertThat(this.registry.find("clavier.probe").tag("listener", "gone").meters()).isEmpty();
+		assertThat(this.registry.find("clavier.endpoints").tag("listener", "gone").meters()).isEmpty();
+	}
+
+	@Test
+	void closeShouldUnsubscribeAndRemoveMeters() {
+		this.clavier.addListener("backend", config(this.up));
+		this.binder.bindTo(this.registry);
+		this.binder.close();
+		assertThat(this.registry.find("clavier.probe").meters()).isEmpty();
+		this.binder.refresh();
+		this.binder.bindTo(this.registry);
+		assertThat(this.registry.getMeters()).isEmpty();
+	}
+
+	private double gauge(String listener, String status) {
+		return this.registry.get("clavier.endpoints").tags("listener", listener, "status", status).gauge().value();
+	}
+
+	private static ListenerConfig config(TestHttpBackend... backends) {
+		Endpoint[] endpoints = new Endpoint[backends.length];
+		for (int i = 0; i < backends.length; i++) {
+			endpoints[i] = Endpoint.of(backends[i].host(), backends[i].port());
+		}
+		return ListenerConfig.builder(StaticDiscovery.of(endpoints))
+			.scout(HttpScout.builder().path(TestHttpBackend.DEFAULT_HEALTH_PATH).build())
+			.interval(Duration.ofMillis(500))
+			.timeout(Duration.ofMillis(400))
+			.rise(1)
+			.fall(1)
+			.build();
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.clavier.autoconfigure.loadbalancer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.clavier.Clavier;
+import dev.clavier.Endpoint;
+import dev.clavier.Listener;
+import dev.clavier.ListenerConfig;
+import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.scout.Scouts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ClavierLoadBalancer} and the instance cache of
+ * {@link ClavierServiceInstanceListSupplier}.
+ */
+class ClavierLoadBalancerTests {
+
+	private final Clavier clavier = Clavier.builder().ioThreads(1).build();
+
+	@AfterEach
+	void close() {
+		this.clavier.close();
+	}
+
+	@Test
+	void chooseShouldRoundRobinOverTheSelection() throws InterruptedException {
+		ClavierLoadBalancer balancer = balancer(addListener("127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"));
+		List<String> picked = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			picked.add(balancer.choose().block().getServer().getInstanceId());
+		}
+		assertThat(new HashSet<>(picked.subList(0, 3))).containsExactlyInAnyOrder("127.0.0.1:8081", "127.0.0.1:8082",
+				"127.0.0.1:8083");
+		assertThat(picked.subList(3, 6)).isEqualTo(picked.subList(0, 3));
+	}
+
+	@Test
+	void chooseShouldReuseOneResponsePerEndpointWhileTheSelectionStays() throws InterruptedException {
+		ClavierLoadBalancer balancer = balancer(addListener("127.0.0.1:8081", "127.0.0.1:8082"));
+		Set<Object> monos = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+		Set<Object> responses = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+		for (int i = 0; i < 10; i++) {
+			var mono = balancer.choose();
+			monos.add(mono);
+			responses.add(mono.block());
+		}
+		assertThat(monos).hasSize(2);
+		assertThat(responses).hasSize(2);
+	}
+
+	@Test
+	void chooseWhenRetryingShouldAvoidThePreviousInstance() throws InterruptedException {
+		ClavierLoadBalancer balancer = balancer(addListener("127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"));
+		ServiceInstance previous = balancer.choose().block().getServer();
+		DefaultRequest<RetryableRequestContext> retry = new DefaultRequest<>(new RetryableRequestContext(previous));
+		for (int i = 0; i < 9; i++) {
+			assertThat(balancer.choose(retry).block().getServer()).isNotEqualTo(previous);
+		}
+	}
+
+	@Test
+	void chooseWhenRetryingWithOneInstanceShouldPickIt() throws InterruptedException {
+		ClavierLoadBalancer balancer = balancer(addListener("127.0.0.1:8081"));
+		ServiceInstance only = balancer.choose().block().getServer();
+		DefaultRequest<RetryableRequestContext> retry = new DefaultRequest<>(new RetryableRequestContext(only));
+		assertThat(balancer.choose(retry).block().getServer()).isEqualTo(only);
+	}
+
+	@Test
+	void chooseWhenNoListenerShouldReturnEmptyResponse() {
+		ClavierLoadBalancer balancer = new ClavierLoadBalancer(supplier("missing"));
+		Response<ServiceInstance> response = balancer.choose().block();
+		assertThat(response).isInstanceOf(EmptyResponse.class);
+		assertThat(response.hasServer()).isFalse();
+	}
+
+	@Test
+	void supplierShouldFollowListenerRemovedAndAddedAgain() throws InterruptedException {
+		addListener("127.0.0.1:8081");
+		ClavierServiceInstanceListSupplier supplier = supplier("backend");
+		assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getInstanceId).containsExactly("127.0.0.1:8081");
+		this.clavier.removeListener("backend");
+		addListener("127.0.0.1:8082", "[::1]:8083");
+		assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getInstanceId)
+			.containsExactly("127.0.0.1:8082", "[::1]:8083");
+		ServiceInstance v6 = supplier.get().blockFirst().get(1);
+		assertThat(v6.getHost()).isEqualTo("[::1]");
+		assertThat(v6.getUri()).hasToString("http://[::1]:8083");
+		assertThat(((ClavierServiceInstance) v6).endpoint()).isEqualTo(Endpoint.of("::1", 8083));
+		supplier.destroy();
+	}
+
+	private Listener addListener(String... endpoints) throws InterruptedException {
+		Listener listener = this.clavier.addListener("backend",
+				ListenerConfig.builder(StaticDiscovery.parse(0, List.of(endpoints))).scout(Scouts.none()).build());
+		assertThat(listener.awaitReady(Duration.ofSeconds(5))).isTrue();
+		return listener;
+	}
+
+	private ClavierLoadBalancer balancer(Listener listener) {
+		return new ClavierLoadBalancer(supplier(listener.name()));
+	}
+
+	private ClavierServiceInstanceListSupplier supplier(String serviceId) {
+		ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier(serviceId, this.clavier,
+				false);
+		supplier.afterPropertiesSet();
+		return supplier;
+	}
+
+}
