@@ -256,7 +256,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 		/**
 		 * Sets how many consecutive successes make an unhealthy endpoint healthy. Default: 2.
-		 * A newly discovered endpoint needs one.
+		 * An endpoint that has never been healthy needs one.
 		 * @param rise the threshold, 1 or more
 		 * @return this builder
 		 */
@@ -270,7 +270,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 		/**
 		 * Sets how many consecutive failures make a healthy endpoint unhealthy. Default: 2.
-		 * A newly discovered endpoint needs one.
+		 * A newly discovered endpoint needs one (its first probe decides).
 		 * @param fall the threshold, 1 or more
 		 * @return this builder
 		 */

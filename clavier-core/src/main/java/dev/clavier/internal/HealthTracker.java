@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The health state machine of one endpoint. UNKNOWN until the first probe, which alone
  * decides; after that HEALTHY needs {@code rise} consecutive successes and UNHEALTHY
- * {@code fall} consecutive failures. Pure and not thread-safe: the engine confines each
+ * {@code fall} consecutive failures. An endpoint that has never been healthy (its first probes
+ * failed, say while a cold server warmed up) needs a single success, as in Envoy: {@code rise}
+ * guards against flapping, and a never-healthy endpoint has not flapped. Pure and not thread-safe: the engine confines each
  * tracker to its scheduler thread.
  */
 public final class HealthTracker {
@@ -22,6 +24,8 @@ public final class HealthTracker {
 	private int failures;
 
 	private boolean ejected;
+
+	private boolean everHealthy;
 
 	/**
 	 * Creates a tracker in state UNKNOWN.
@@ -53,15 +57,17 @@ public final class HealthTracker {
 		HealthStatus next = switch (this.status) {
 			case UNKNOWN -> success ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
 			case HEALTHY -> (this.failures >= this.fall) ? HealthStatus.UNHEALTHY : HealthStatus.HEALTHY;
-			// An endpoint ejected by real call failures was healthy by its probes: one passing probe restores it.
-			case UNHEALTHY -> (this.successes >= (this.ejected ? 1 : this.rise)) ? HealthStatus.HEALTHY
-					: HealthStatus.UNHEALTHY;
+			// An endpoint ejected by real call failures was healthy by its probes, and one never
+			// healthy has not flapped: one passing probe is enough for either.
+			case UNHEALTHY -> (this.successes >= ((this.ejected || !this.everHealthy) ? 1 : this.rise))
+					? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY;
 		};
 		if (next == this.status) {
 			return null;
 		}
 		this.status = next;
 		this.ejected = false;
+		this.everHealthy |= (next == HealthStatus.HEALTHY);
 		return next;
 	}
 
@@ -87,6 +93,7 @@ public final class HealthTracker {
 	public void force(HealthStatus status) {
 		this.status = status;
 		this.ejected = false;
+		this.everHealthy |= (status == HealthStatus.HEALTHY);
 		this.successes = 0;
 		this.failures = 0;
 	}

@@ -39,12 +39,27 @@ class HealthTrackerTests {
 	@Test
 	void recordWhenUnhealthyShouldNeedRiseConsecutiveSuccesses() {
 		HealthTracker tracker = new HealthTracker(2, 1);
+		tracker.record(true);
 		tracker.record(false);
 		assertThat(tracker.record(true)).isNull();
 		assertThat(tracker.record(false)).isNull();
 		assertThat(tracker.record(true)).isNull();
 		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
 		assertThat(tracker.successes()).isEqualTo(2);
+	}
+
+	@Test
+	void recordWhenNeverHealthyShouldNeedOnlyOneSuccess() {
+		HealthTracker tracker = new HealthTracker(3, 2);
+		assertThat(tracker.record(false)).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(tracker.record(false)).isNull();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+		tracker.record(false);
+		assertThat(tracker.record(false)).isEqualTo(HealthStatus.UNHEALTHY);
+		// Once it has been healthy, coming back takes rise successes.
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
 	}
 
 	@Test
