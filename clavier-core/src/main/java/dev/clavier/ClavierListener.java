@@ -257,6 +257,10 @@ final class ClavierListener implements Listener {
 	}
 
 	private void shutdown() {
+		// Again, on the scheduler: a rebuild that was already past its closed check when close()
+		// emptied the selection (an ejection or probe completing at that moment) may have published
+		// a non-empty one since, and a removed listener must serve nothing.
+		this.selection = Selection.empty();
 		cancel(this.discoveryTask);
 		for (Entry entry : this.entries.values()) {
 			entry.removed = true;

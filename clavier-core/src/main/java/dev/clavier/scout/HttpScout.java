@@ -270,6 +270,11 @@ public final class HttpScout implements Scout {
 
 	private ProbeResult judge(HttpResponse response) {
 		int code = response.status().code();
+		if (code < 100 || code > 599) {
+			// Netty takes any number as the status code: without this, "HTTP/1.1 000 OK" from a
+			// broken peer would pass the default rule (< 500). RFC 9110 15: three digits, 1xx to 5xx.
+			return ProbeResult.failed("malformed response: status code " + code + " (expected: 100...599)");
+		}
 		boolean healthy = (this.expectedStatuses != null) ? this.expectedStatuses.contains(code) : code < 500;
 		StringBuilder detail = new StringBuilder("HTTP ").append(code);
 		String location = (code >= 300 && code < 400) ? response.headers().get(HttpHeaderNames.LOCATION) : null;

@@ -1,5 +1,6 @@
 package dev.clavier.autoconfigure;
 
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -14,6 +15,7 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.UrlResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -139,7 +141,29 @@ class ClavierConfigurationFailureAnalyzerTests {
 				assertThat(analysis.getDescription()).contains(property);
 				assertThat(analysis.getAction()).contains(property);
 			}
+			else {
+				// A value Spring cannot bind at all (an enum constant that does not exist): Boot's own
+				// analyzers report it, and that report must name the property too.
+				FailureAnalysis analysis = bootAnalysis(failure);
+				assertThat(analysis).as("Spring Boot's failure analysis").isNotNull();
+				assertThat(analysis.getDescription()).contains(property);
+			}
 		});
+	}
+
+	private static FailureAnalysis bootAnalysis(Throwable failure) {
+		// As Spring Boot's FailureAnalyzers does: every registered analyzer, in order, first answer wins.
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
+			.forDefaultResourceLocation(ClavierConfigurationFailureAnalyzerTests.class.getClassLoader())
+			.load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			}));
+		for (FailureAnalyzer analyzer : analyzers) {
+			FailureAnalysis analysis = analyzer.analyze(failure);
+			if (analysis != null) {
+				return analysis;
+			}
+		}
+		return null;
 	}
 
 	private static ClavierConfigurationException find(Throwable failure) {
