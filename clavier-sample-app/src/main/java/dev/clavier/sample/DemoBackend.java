@@ -1,7 +1,9 @@
 package dev.clavier.sample;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
+import dev.clavier.test.TestBackend;
 import dev.clavier.test.TestGrpcBackend;
 import dev.clavier.test.TestHttpBackend;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -11,22 +13,41 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
  * {@code /health} answers 200 or 503, or a gRPC server whose health service answers
  * {@code SERVING} or {@code NOT_SERVING}. Thread-safe.
  */
-public abstract sealed class DemoBackend implements AutoCloseable {
+public final class DemoBackend implements AutoCloseable {
 
 	private final String id;
 
+	private final String kind;
+
+	private final TestBackend server;
+
+	private final Consumer<Boolean> health;
+
+	private final String passingAnswer;
+
+	private final String failingAnswer;
+
 	private volatile boolean failing;
 
-	DemoBackend(String id) {
+	private DemoBackend(String id, String kind, TestBackend server, Consumer<Boolean> health, String passingAnswer,
+			String failingAnswer) {
 		this.id = Objects.requireNonNull(id, "id");
+		this.kind = kind;
+		this.server = server;
+		this.health = health;
+		this.passingAnswer = passingAnswer;
+		this.failingAnswer = failingAnswer;
 	}
 
 	static DemoBackend http(String id, TestHttpBackend server) {
-		return new Http(id, server);
+		return new DemoBackend(id, "http", server, (failing) -> server.healthStatus(failing ? 503 : 200), "HTTP 200",
+				"HTTP 503");
 	}
 
 	static DemoBackend grpc(String id, TestGrpcBackend server) {
-		return new Grpc(id, server);
+		return new DemoBackend(id, "grpc", server,
+				(failing) -> server.status("", failing ? ServingStatus.NOT_SERVING : ServingStatus.SERVING), "SERVING",
+				"NOT_SERVING");
 	}
 
 	/**
@@ -41,25 +62,33 @@ public abstract sealed class DemoBackend implements AutoCloseable {
 	 * Returns {@code http} or {@code grpc}.
 	 * @return the kind
 	 */
-	public abstract String kind();
+	public String kind() {
+		return this.kind;
+	}
 
 	/**
 	 * Returns the host the backend listens on, for example {@code 127.0.0.2}.
 	 * @return the host
 	 */
-	public abstract String host();
+	public String host() {
+		return this.server.host();
+	}
 
 	/**
 	 * Returns the port the backend listens on.
 	 * @return the port
 	 */
-	public abstract int port();
+	public int port() {
+		return this.server.port();
+	}
 
 	/**
 	 * Returns whether the backend accepts connections.
 	 * @return whether it runs
 	 */
-	public abstract boolean isRunning();
+	public boolean isRunning() {
+		return this.server.isRunning();
+	}
 
 	/**
 	 * Returns whether the backend's health check fails on purpose.
@@ -75,145 +104,39 @@ public abstract sealed class DemoBackend implements AutoCloseable {
 	 */
 	public void failing(boolean failing) {
 		this.failing = failing;
-		applyHealth(failing);
+		this.health.accept(failing);
 	}
 
 	/**
 	 * Stops the server: connections are refused until {@link #start()}.
 	 */
-	public abstract void stop();
+	public void stop() {
+		this.server.stop();
+	}
 
 	/**
 	 * Starts the server again on the same host and port.
 	 */
-	public abstract void start();
+	public void start() {
+		this.server.start();
+	}
 
 	/**
 	 * Returns what the health check answers now, for example {@code 200} or {@code NOT_SERVING}.
 	 * @return the health answer
 	 */
-	public abstract String healthAnswer();
-
-	abstract void applyHealth(boolean failing);
+	public String healthAnswer() {
+		return isFailing() ? this.failingAnswer : this.passingAnswer;
+	}
 
 	@Override
-	public abstract void close();
+	public void close() {
+		this.server.close();
+	}
 
 	@Override
 	public String toString() {
 		return kind() + " backend " + this.id + " on " + host() + ":" + port();
-	}
-
-	private static final class Http extends DemoBackend {
-
-		private final TestHttpBackend server;
-
-		Http(String id, TestHttpBackend server) {
-			super(id);
-			this.server = server;
-		}
-
-		@Override
-		public String kind() {
-			return "http";
-		}
-
-		@Override
-		public String host() {
-			return this.server.host();
-		}
-
-		@Override
-		public int port() {
-			return this.server.port();
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.server.isRunning();
-		}
-
-		@Override
-		public void stop() {
-			this.server.stop();
-		}
-
-		@Override
-		public void start() {
-			this.server.start();
-		}
-
-		@Override
-		public String healthAnswer() {
-			return isFailing() ? "HTTP 503" : "HTTP 200";
-		}
-
-		@Override
-		void applyHealth(boolean failing) {
-			this.server.healthStatus(failing ? 503 : 200);
-		}
-
-		@Override
-		public void close() {
-			this.server.close();
-		}
-
-	}
-
-	private static final class Grpc extends DemoBackend {
-
-		private final TestGrpcBackend server;
-
-		Grpc(String id, TestGrpcBackend server) {
-			super(id);
-			this.server = server;
-		}
-
-		@Override
-		public String kind() {
-			return "grpc";
-		}
-
-		@Override
-		public String host() {
-			return this.server.host();
-		}
-
-		@Override
-		public int port() {
-			return this.server.port();
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.server.isRunning();
-		}
-
-		@Override
-		public void stop() {
-			this.server.stop();
-		}
-
-		@Override
-		public void start() {
-			this.server.start();
-		}
-
-		@Override
-		public String healthAnswer() {
-			return isFailing() ? "NOT_SERVING" : "SERVING";
-		}
-
-		@Override
-		void applyHealth(boolean failing) {
-			this.server.status("", failing ? ServingStatus.NOT_SERVING : ServingStatus.SERVING);
-		}
-
-		@Override
-		public void close() {
-			this.server.close();
-		}
-
 	}
 
 }

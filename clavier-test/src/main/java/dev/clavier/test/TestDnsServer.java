@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -96,15 +95,9 @@ public final class TestDnsServer implements AutoCloseable {
 
 	private static final int RANDOM_PORT_ATTEMPTS = 20;
 
-	private static final int REBIND_ATTEMPTS = 50;
-
-	private static final Duration REBIND_PAUSE = Duration.ofMillis(100);
-
 	private static final int TCP_IDLE_TIMEOUT_MILLIS = 30_000;
 
 	private static final long JOIN_MILLIS = 2_000;
-
-	private final InetAddress address;
 
 	private final NamedThreadFactory threadFactory = new NamedThreadFactory("dns");
 
@@ -123,18 +116,10 @@ public final class TestDnsServer implements AutoCloseable {
 
 	private final ConcurrentMap<Name, AtomicInteger> queryCounts = new ConcurrentHashMap<>();
 
-	private final Object lifecycleLock = new Object();
-
-	// guarded by lifecycleLock
-	private @Nullable Binding binding;
-
-	// guarded by lifecycleLock
-	private boolean closed;
-
-	private volatile int port;
+	private final LoopbackLifecycle<Binding> lifecycle;
 
 	private TestDnsServer(InetAddress address) {
-		this.address = address;
+		this.lifecycle = new LoopbackLifecycle<>(address, 0, "Test DNS server on %s is closed");
 	}
 
 	/**
@@ -173,7 +158,7 @@ public final class TestDnsServer implements AutoCloseable {
 	 * @return the socket address
 	 */
 	public InetSocketAddress address() {
-		return new InetSocketAddress(this.address, this.port);
+		return this.lifecycle.address();
 	}
 
 	/**
@@ -182,7 +167,7 @@ public final class TestDnsServer implements AutoCloseable {
 	 * @return the host and port
 	 */
 	public String hostAndPort() {
-		return Loopback.hostAndPort(this.address, this.port);
+		return this.lifecycle.hostAndPort();
 	}
 
 	/**
@@ -190,7 +175,7 @@ public final class TestDnsServer implements AutoCloseable {
 	 * @return the port
 	 */
 	public int port() {
-		return this.port;
+		return this.lifecycle.port();
 	}
 
 	/**
@@ -377,9 +362,7 @@ public final class TestDnsServer implements AutoCloseable {
 	 * @return whether the sockets are open
 	 */
 	public boolean isRunning() {
-		synchronized (this.lifecycleLock) {
-			return this.binding != null;
-		}
+		return this.lifecycle.isRunning();
 	}
 
 	/**
@@ -388,11 +371,7 @@ public final class TestDnsServer implements AutoCloseable {
 	 * already stopped.
 	 */
 	public void stop() {
-		Binding stopped;
-		synchronized (this.lifecycleLock) {
-			stopped = this.binding;
-			this.binding = null;
-		}
+		Binding stopped = this.lifecycle.stop();
 		if (stopped != null) {
 			stopped.close();
 			logger.info("Stopped test DNS server on {}", hostAndPort());
@@ -408,19 +387,16 @@ public final class TestDnsServer implements AutoCloseable {
 	 */
 	public TestDnsServer restart() {
 		stop();
-		synchronized (this.lifecycleLock) {
-			if (this.closed) {
-				throw new IllegalStateException("Test DNS server on " + hostAndPort() + " is closed");
-			}
-			try {
-				this.binding = Loopback.bind(hostAndPort(), REBIND_ATTEMPTS, REBIND_PAUSE,
-						() -> bind(this.port));
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot bind test DNS server again on " + hostAndPort(), ex);
-			}
+		boolean restarted;
+		try {
+			restarted = this.lifecycle.start(() -> this.lifecycle.bind(() -> bind(port())));
 		}
-		logger.info("Restarted test DNS server on {} (UDP and TCP)", hostAndPort());
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot bind test DNS server again on " + hostAndPort(), ex);
+		}
+		if (restarted) {
+			logger.info("Restarted test DNS server on {} (UDP and TCP)", hostAndPort());
+		}
 		return this;
 	}
 
@@ -429,9 +405,7 @@ public final class TestDnsServer implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this.lifecycleLock) {
-			this.closed = true;
-		}
+		this.lifecycle.close();
 		stop();
 		this.connectionExecutor.shutdownNow();
 	}
@@ -445,20 +419,18 @@ public final class TestDnsServer implements AutoCloseable {
 		@Nullable IOException last = null;
 		for (int attempt = 0; attempt < RANDOM_PORT_ATTEMPTS; attempt++) {
 			try {
-				synchronized (this.lifecycleLock) {
-					this.binding = bind(0);
-				}
+				this.lifecycle.start(() -> bind(0));
 				logger.info("Started test DNS server on {} (UDP and TCP)", hostAndPort());
 				return;
 			}
 			catch (IOException ex) {
 				last = ex;
-				logger.debug("Binding UDP and TCP on one random port of {} failed: {}", this.address.getHostAddress(),
-						ex.toString());
+				logger.debug("Binding UDP and TCP on one random port of {} failed: {}",
+						this.lifecycle.inetAddress().getHostAddress(), ex.toString());
 			}
 		}
 		throw new UncheckedIOException(
-				"Cannot bind UDP and TCP on one port of " + this.address.getHostAddress() + " (tried "
+				"Cannot bind UDP and TCP on one port of " + this.lifecycle.inetAddress().getHostAddress() + " (tried "
 						+ RANDOM_PORT_ATTEMPTS + " ports)",
 				Objects.requireNonNull(last));
 	}
@@ -467,12 +439,12 @@ public final class TestDnsServer implements AutoCloseable {
 		DatagramSocket udp = new DatagramSocket(null);
 		ServerSocket tcp = null;
 		try {
-			udp.bind(new InetSocketAddress(this.address, requestedPort));
+			udp.bind(new InetSocketAddress(this.lifecycle.inetAddress(), requestedPort));
 			int boundPort = udp.getLocalPort();
 			tcp = new ServerSocket();
 			tcp.setReuseAddress(true);
-			tcp.bind(new InetSocketAddress(this.address, boundPort), 50);
-			this.port = boundPort;
+			tcp.bind(new InetSocketAddress(this.lifecycle.inetAddress(), boundPort), 50);
+			this.lifecycle.bound(boundPort);
 			Binding bound = new Binding(udp, tcp);
 			bound.start();
 			return bound;

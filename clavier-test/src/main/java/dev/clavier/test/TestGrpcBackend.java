@@ -3,8 +3,6 @@ package dev.clavier.test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +28,6 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The overall health (service {@code ""}) starts as SERVING; a service without a status
  * answers gRPC status NOT_FOUND; a backend built {@link Builder#healthService(boolean) without
- * the health service} answers UNIMPLEMENTED. Health statuses survive stop and start. Netty's
+ * the health service} answers UNIMPLEMENTED. {@link #stop()} stops the server at once, failing
+ * held Check calls with UNAVAILABLE; health statuses and counters survive stop and start. Netty's
  * threads are daemon threads named {@code clavier-test-grpc-boss-<n>} and
  * {@code clavier-test-grpc-worker-<n>}, calls run on {@code clavier-test-grpc-<n>}; all are
  * stopped by {@link #close()}.
@@ -57,17 +55,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Thread-safe.
  */
-public final class TestGrpcBackend implements AutoCloseable {
+public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Server> {
 
 	private static final Logger logger = LoggerFactory.getLogger(TestGrpcBackend.class);
 
-	private static final int BIND_ATTEMPTS = 50;
-
-	private static final Duration BIND_PAUSE = Duration.ofMillis(100);
-
 	private static final long TERMINATION_SECONDS = 5;
-
-	private final InetAddress host;
 
 	private final boolean healthService;
 
@@ -85,21 +77,10 @@ public final class TestGrpcBackend implements AutoCloseable {
 
 	private final Set<PendingCheck> pendingChecks = ConcurrentHashMap.newKeySet();
 
-	private final Object lifecycleLock = new Object();
-
-	// guarded by lifecycleLock
-	private @Nullable Server server;
-
-	// guarded by lifecycleLock
-	private boolean closed;
-
-	private volatile int port;
-
 	private volatile boolean hang;
 
 	private TestGrpcBackend(InetAddress host, int port, boolean healthService) {
-		this.host = host;
-		this.port = port;
+		super(logger, "gRPC", host, port);
 		this.healthService = healthService;
 		BindableService service = this.health.getHealthService();
 		if (!(service instanceof HealthGrpc.AsyncService)) {
@@ -142,69 +123,6 @@ public final class TestGrpcBackend implements AutoCloseable {
 	 */
 	public static Builder builder() {
 		return new Builder();
-	}
-
-	/**
-	 * Starts the backend again on the same host and port after {@link #stop()}, retrying for a
-	 * few seconds while the port is still held. Does nothing when running.
-	 * @return this backend
-	 * @throws UncheckedIOException if the port could not be bound
-	 * @throws IllegalStateException if the backend is closed
-	 */
-	public TestGrpcBackend start() {
-		synchronized (this.lifecycleLock) {
-			if (this.closed) {
-				throw new IllegalStateException("gRPC backend " + hostAndPort() + " is closed");
-			}
-			if (this.server != null) {
-				return this;
-			}
-			Server started;
-			try {
-				started = Loopback.bind(hostAndPort(), (this.port != 0) ? BIND_ATTEMPTS : 1, BIND_PAUSE,
-						() -> newServer().start());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot bind gRPC backend on " + hostAndPort(), ex);
-			}
-			this.port = started.getPort();
-			this.server = started;
-		}
-		logger.info("Started gRPC backend on {}{}", hostAndPort(),
-				this.healthService ? "" : " without health service");
-		return this;
-	}
-
-	/**
-	 * Returns the host the backend listens on.
-	 * @return the host address literal
-	 */
-	public String host() {
-		return Loopback.literal(this.host);
-	}
-
-	/**
-	 * Returns the port the backend listens on, which stays the same across stop and start.
-	 * @return the port
-	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * Returns the address the backend listens on.
-	 * @return the socket address
-	 */
-	public InetSocketAddress address() {
-		return new InetSocketAddress(this.host, this.port);
-	}
-
-	/**
-	 * Returns {@code host:port}: {@code 127.0.0.2:41234}, or {@code [::1]:41234} for IPv6.
-	 * @return the host and port
-	 */
-	public String hostAndPort() {
-		return Loopback.hostAndPort(this.host, this.port);
 	}
 
 	/**
@@ -272,52 +190,34 @@ public final class TestGrpcBackend implements AutoCloseable {
 		return this;
 	}
 
-	/**
-	 * Returns whether the backend is listening.
-	 * @return whether the backend runs
-	 */
-	public boolean isRunning() {
-		synchronized (this.lifecycleLock) {
-			return this.server != null;
-		}
-	}
-
-	/**
-	 * Stops the server at once, failing held Check calls with UNAVAILABLE; connections are
-	 * refused afterwards. Statuses and counters are kept. Does nothing when stopped.
-	 * @return this backend
-	 */
-	public TestGrpcBackend stop() {
-		Server stopped;
-		synchronized (this.lifecycleLock) {
-			stopped = this.server;
-			this.server = null;
-		}
-		if (stopped != null) {
-			failPendingChecks();
-			stopped.shutdownNow();
-			try {
-				if (!stopped.awaitTermination(TERMINATION_SECONDS, TimeUnit.SECONDS)) {
-					logger.warn("gRPC backend {} did not terminate within {} s", hostAndPort(), TERMINATION_SECONDS);
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			logger.info("Stopped gRPC backend on {}", hostAndPort());
-		}
-		return this;
-	}
-
-	/**
-	 * Stops the backend and its threads; it cannot be started again. Idempotent.
-	 */
 	@Override
-	public void close() {
-		synchronized (this.lifecycleLock) {
-			this.closed = true;
+	Server open() throws IOException {
+		Server started = bind(() -> newServer().start());
+		bound(started.getPort());
+		return started;
+	}
+
+	@Override
+	String startDetail() {
+		return this.healthService ? "" : " without health service";
+	}
+
+	@Override
+	void shut(Server server) {
+		failPendingChecks();
+		server.shutdownNow();
+		try {
+			if (!server.awaitTermination(TERMINATION_SECONDS, TimeUnit.SECONDS)) {
+				logger.warn("gRPC backend {} did not terminate within {} s", hostAndPort(), TERMINATION_SECONDS);
+			}
 		}
-		stop();
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	void closeThreads() {
 		this.bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(TERMINATION_SECONDS,
 				TimeUnit.SECONDS);
 		this.workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(TERMINATION_SECONDS,
@@ -332,7 +232,7 @@ public final class TestGrpcBackend implements AutoCloseable {
 	}
 
 	private Server newServer() {
-		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(this.host, this.port))
+		NettyServerBuilder builder = NettyServerBuilder.forAddress(address())
 			.bossEventLoopGroup(this.bossGroup)
 			.workerEventLoopGroup(this.workerGroup)
 			.channelType(NioServerSocketChannel.class)
@@ -423,15 +323,8 @@ public final class TestGrpcBackend implements AutoCloseable {
 		 * @throws UncheckedIOException if the port could not be bound
 		 */
 		public TestGrpcBackend start() {
-			TestGrpcBackend backend = new TestGrpcBackend(Loopback.requireLoopback(this.host), this.port,
-					this.healthService);
-			try {
-				return backend.start();
-			}
-			catch (RuntimeException ex) {
-				backend.close();
-				throw ex;
-			}
+			return startOrClose(
+					new TestGrpcBackend(Loopback.requireLoopback(this.host), this.port, this.healthService));
 		}
 
 	}

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,12 +42,14 @@ import org.slf4j.LoggerFactory;
  * {@value #BACKEND_HEADER}{@code : <hostAndPort>}, so that load-balancing tests see which
  * backend served a call. Requests are handled by up to 16 daemon threads named
  * {@code clavier-test-http-<n>}; the JDK server's dispatcher thread is started so that it is a
- * daemon thread too, and renamed to the same pattern.
+ * daemon thread too, and renamed to the same pattern. {@link #stop()} closes the listening socket
+ * and open connections and releases delayed health answers; health settings and counters are
+ * kept.
  *
  * <p>
  * Thread-safe: health settings may be changed from any thread while requests are served.
  */
-public final class TestHttpBackend implements AutoCloseable {
+public final class TestHttpBackend extends LoopbackBackend<TestHttpBackend, TestHttpBackend.Running> {
 
 	/**
 	 * The default health path.
@@ -69,12 +70,6 @@ public final class TestHttpBackend implements AutoCloseable {
 
 	private static final int THREADS = 16;
 
-	private static final int BIND_ATTEMPTS = 50;
-
-	private static final Duration BIND_PAUSE = Duration.ofMillis(100);
-
-	private final InetAddress host;
-
 	private final NamedThreadFactory threadFactory = new NamedThreadFactory("http");
 
 	private final ThreadGroup dispatcherGroup;
@@ -84,16 +79,6 @@ public final class TestHttpBackend implements AutoCloseable {
 	private final AtomicInteger healthChecks = new AtomicInteger();
 
 	private final AtomicInteger requests = new AtomicInteger();
-
-	private final Object lifecycleLock = new Object();
-
-	// guarded by lifecycleLock
-	private @Nullable HttpServer server;
-
-	// guarded by lifecycleLock
-	private boolean closed;
-
-	private volatile int port;
 
 	private volatile CountDownLatch release = new CountDownLatch(1);
 
@@ -108,8 +93,7 @@ public final class TestHttpBackend implements AutoCloseable {
 	private volatile String healthBody = "";
 
 	private TestHttpBackend(InetAddress host, int port) {
-		this.host = host;
-		this.port = port;
+		super(logger, "HTTP", host, port);
 		this.dispatcherGroup = new ThreadGroup("clavier-test-http");
 		this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				this.threadFactory);
@@ -124,71 +108,7 @@ public final class TestHttpBackend implements AutoCloseable {
 	 * @throws UncheckedIOException if the port could not be bound
 	 */
 	public static TestHttpBackend start(String host, int port) {
-		TestHttpBackend backend = new TestHttpBackend(Loopback.requireLoopback(host), Loopback.requirePort(port));
-		try {
-			backend.start();
-		}
-		catch (RuntimeException ex) {
-			backend.close();
-			throw ex;
-		}
-		return backend;
-	}
-
-	/**
-	 * Starts the backend again on the same host and port after {@link #stop()}, retrying for a
-	 * few seconds while the port is still held. Does nothing when running.
-	 * @return this backend
-	 * @throws UncheckedIOException if the port could not be bound
-	 * @throws IllegalStateException if the backend is closed
-	 */
-	public TestHttpBackend start() {
-		synchronized (this.lifecycleLock) {
-			if (this.closed) {
-				throw new IllegalStateException("HTTP backend " + hostAndPort() + " is closed");
-			}
-			if (this.server != null) {
-				return this;
-			}
-			this.release = new CountDownLatch(1);
-			HttpServer created = createOnDaemonThread();
-			this.port = created.getAddress().getPort();
-			this.server = created;
-		}
-		logger.info("Started HTTP backend on {}", hostAndPort());
-		return this;
-	}
-
-	/**
-	 * Returns the host the backend listens on.
-	 * @return the host address literal
-	 */
-	public String host() {
-		return Loopback.literal(this.host);
-	}
-
-	/**
-	 * Returns the port the backend listens on, which stays the same across stop and start.
-	 * @return the port
-	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * Returns the address the backend listens on.
-	 * @return the socket address
-	 */
-	public InetSocketAddress address() {
-		return new InetSocketAddress(this.host, this.port);
-	}
-
-	/**
-	 * Returns {@code host:port}: {@code 127.0.0.2:41234}, or {@code [::1]:41234} for IPv6.
-	 * @return the host and port
-	 */
-	public String hostAndPort() {
-		return Loopback.hostAndPort(this.host, this.port);
+		return startOrClose(new TestHttpBackend(Loopback.requireLoopback(host), Loopback.requirePort(port)));
 	}
 
 	/**
@@ -281,45 +201,23 @@ public final class TestHttpBackend implements AutoCloseable {
 		return this;
 	}
 
-	/**
-	 * Returns whether the backend is listening.
-	 * @return whether the backend runs
-	 */
-	public boolean isRunning() {
-		synchronized (this.lifecycleLock) {
-			return this.server != null;
-		}
-	}
-
-	/**
-	 * Closes the listening socket and open connections, releasing delayed health answers;
-	 * connections are refused afterwards. Health settings and counters are kept. Does nothing
-	 * when stopped.
-	 * @return this backend
-	 */
-	public TestHttpBackend stop() {
-		HttpServer stopped;
-		synchronized (this.lifecycleLock) {
-			stopped = this.server;
-			this.server = null;
-			this.release.countDown();
-		}
-		if (stopped != null) {
-			stopped.stop(0);
-			logger.info("Stopped HTTP backend on {}", hostAndPort());
-		}
-		return this;
-	}
-
-	/**
-	 * Stops the backend and its threads; it cannot be started again. Idempotent.
-	 */
 	@Override
-	public void close() {
-		synchronized (this.lifecycleLock) {
-			this.closed = true;
-		}
-		stop();
+	Running open() throws IOException {
+		CountDownLatch released = new CountDownLatch(1);
+		this.release = released;
+		HttpServer created = createOnDaemonThread();
+		bound(created.getAddress().getPort());
+		return new Running(created, released);
+	}
+
+	@Override
+	void shut(Running running) {
+		running.release().countDown();
+		running.server().stop(0);
+	}
+
+	@Override
+	void closeThreads() {
 		this.executor.shutdownNow();
 	}
 
@@ -328,15 +226,14 @@ public final class TestHttpBackend implements AutoCloseable {
 		return "TestHttpBackend[" + hostAndPort() + ", healthStatus=" + this.healthStatus + "]";
 	}
 
-	private HttpServer createOnDaemonThread() {
+	private HttpServer createOnDaemonThread() throws IOException {
 		// The JDK server's timer and dispatcher threads inherit the daemon flag and thread group
 		// of the thread that creates and starts the server: do both on a daemon thread in this
 		// backend's group, then give the threads found there kit names.
 		CompletableFuture<HttpServer> result = new CompletableFuture<>();
 		Thread starter = this.threadFactory.newThread(this.dispatcherGroup, () -> {
 			try {
-				HttpServer created = Loopback.bind(hostAndPort(), (this.port != 0) ? BIND_ATTEMPTS : 1, BIND_PAUSE,
-						() -> HttpServer.create(new InetSocketAddress(this.host, this.port), 50));
+				HttpServer created = bind(() -> HttpServer.create(address(), 50));
 				created.createContext("/", this::handle);
 				created.setExecutor(this.executor);
 				created.start();
@@ -349,7 +246,8 @@ public final class TestHttpBackend implements AutoCloseable {
 		starter.start();
 		HttpServer created;
 		try {
-			created = result.get(BIND_ATTEMPTS * BIND_PAUSE.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+			created = result.get(LoopbackLifecycle.BIND_ATTEMPTS * LoopbackLifecycle.BIND_PAUSE.toMillis() + 10_000,
+					TimeUnit.MILLISECONDS);
 			starter.join(10_000);
 		}
 		catch (InterruptedException ex) {
@@ -363,8 +261,7 @@ public final class TestHttpBackend implements AutoCloseable {
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof IOException) {
-				throw new UncheckedIOException("Cannot bind HTTP backend on " + hostAndPort(),
-						(IOException) ex.getCause());
+				throw (IOException) ex.getCause();
 			}
 			throw new IllegalStateException("Cannot start HTTP backend " + hostAndPort(), ex.getCause());
 		}
@@ -433,6 +330,13 @@ public final class TestHttpBackend implements AutoCloseable {
 				out.write(bytes);
 			}
 		}
+	}
+
+	/**
+	 * A running server and the latch that releases its delayed health answers when it stops.
+	 */
+	record Running(HttpServer server, CountDownLatch release) {
+
 	}
 
 }

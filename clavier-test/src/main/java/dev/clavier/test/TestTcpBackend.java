@@ -7,11 +7,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Thread-safe.
  */
-public final class TestTcpBackend implements AutoCloseable {
+public final class TestTcpBackend extends LoopbackBackend<TestTcpBackend, TestTcpBackend.Listening> {
 
 	/**
 	 * The default reply to a Redis {@code PING}.
@@ -51,13 +49,7 @@ public final class TestTcpBackend implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(TestTcpBackend.class);
 
-	private static final int BIND_ATTEMPTS = 50;
-
-	private static final Duration BIND_PAUSE = Duration.ofMillis(100);
-
 	private static final long JOIN_MILLIS = 2_000;
-
-	private final InetAddress host;
 
 	private final NamedThreadFactory threadFactory = new NamedThreadFactory("tcp");
 
@@ -67,26 +59,12 @@ public final class TestTcpBackend implements AutoCloseable {
 
 	private final AtomicInteger connections = new AtomicInteger();
 
-	private final Object lifecycleLock = new Object();
-
-	// guarded by lifecycleLock
-	private @Nullable ServerSocket serverSocket;
-
-	// guarded by lifecycleLock
-	private @Nullable Thread acceptor;
-
-	// guarded by lifecycleLock
-	private boolean closed;
-
-	private volatile int port;
-
 	private volatile TcpMode mode;
 
 	private volatile String redisReply = DEFAULT_REDIS_REPLY;
 
 	private TestTcpBackend(InetAddress host, int port, TcpMode mode) {
-		this.host = host;
-		this.port = port;
+		super(logger, "TCP", host, port);
 		this.mode = mode;
 	}
 
@@ -100,89 +78,7 @@ public final class TestTcpBackend implements AutoCloseable {
 	 */
 	public static TestTcpBackend start(String host, int port, TcpMode mode) {
 		Objects.requireNonNull(mode, "mode");
-		TestTcpBackend backend = new TestTcpBackend(Loopback.requireLoopback(host), Loopback.requirePort(port), mode);
-		try {
-			return backend.start();
-		}
-		catch (RuntimeException ex) {
-			backend.close();
-			throw ex;
-		}
-	}
-
-	/**
-	 * Starts the backend again on the same host and port after {@link #stop()}, retrying for a
-	 * few seconds while the port is still held. Does nothing when running.
-	 * @return this backend
-	 * @throws UncheckedIOException if the port could not be bound
-	 * @throws IllegalStateException if the backend is closed
-	 */
-	public TestTcpBackend start() {
-		synchronized (this.lifecycleLock) {
-			if (this.closed) {
-				throw new IllegalStateException("TCP backend " + hostAndPort() + " is closed");
-			}
-			if (this.serverSocket != null) {
-				return this;
-			}
-			ServerSocket bound;
-			try {
-				bound = Loopback.bind(hostAndPort(), (this.port != 0) ? BIND_ATTEMPTS : 1, BIND_PAUSE, () -> {
-					ServerSocket socket = new ServerSocket();
-					try {
-						socket.setReuseAddress(true);
-						socket.bind(new InetSocketAddress(this.host, this.port), 50);
-						return socket;
-					}
-					catch (IOException ex) {
-						socket.close();
-						throw ex;
-					}
-				});
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot bind TCP backend on " + hostAndPort(), ex);
-			}
-			this.port = bound.getLocalPort();
-			this.serverSocket = bound;
-			Thread thread = this.threadFactory.newThread(() -> accept(bound));
-			this.acceptor = thread;
-			thread.start();
-		}
-		logger.info("Started TCP backend on {} ({})", hostAndPort(), this.mode);
-		return this;
-	}
-
-	/**
-	 * Returns the host the backend listens on.
-	 * @return the host address literal
-	 */
-	public String host() {
-		return Loopback.literal(this.host);
-	}
-
-	/**
-	 * Returns the port the backend listens on, which stays the same across stop and start.
-	 * @return the port
-	 */
-	public int port() {
-		return this.port;
-	}
-
-	/**
-	 * Returns the address the backend listens on.
-	 * @return the socket address
-	 */
-	public InetSocketAddress address() {
-		return new InetSocketAddress(this.host, this.port);
-	}
-
-	/**
-	 * Returns {@code host:port}: {@code 127.0.0.2:41234}, or {@code [::1]:41234} for IPv6.
-	 * @return the host and port
-	 */
-	public String hostAndPort() {
-		return Loopback.hostAndPort(this.host, this.port);
+		return startOrClose(new TestTcpBackend(Loopback.requireLoopback(host), Loopback.requirePort(port), mode));
 	}
 
 	/**
@@ -231,58 +127,47 @@ public final class TestTcpBackend implements AutoCloseable {
 		return this.openConnections.size();
 	}
 
-	/**
-	 * Returns whether the backend is listening.
-	 * @return whether the backend runs
-	 */
-	public boolean isRunning() {
-		synchronized (this.lifecycleLock) {
-			return this.serverSocket != null;
-		}
+	@Override
+	Listening open() throws IOException {
+		ServerSocket bound = bind(() -> {
+			ServerSocket socket = new ServerSocket();
+			try {
+				socket.setReuseAddress(true);
+				socket.bind(address(), 50);
+				return socket;
+			}
+			catch (IOException ex) {
+				socket.close();
+				throw ex;
+			}
+		});
+		bound(bound.getLocalPort());
+		Thread acceptor = this.threadFactory.newThread(() -> accept(bound));
+		acceptor.start();
+		return new Listening(bound, acceptor);
 	}
 
-	/**
-	 * Closes the listening socket and every open connection; connections are refused
-	 * afterwards. Does nothing when stopped.
-	 * @return this backend
-	 */
-	public TestTcpBackend stop() {
-		ServerSocket stopped;
-		Thread stoppedAcceptor;
-		synchronized (this.lifecycleLock) {
-			stopped = this.serverSocket;
-			stoppedAcceptor = this.acceptor;
-			this.serverSocket = null;
-			this.acceptor = null;
-		}
-		if (stopped == null) {
-			return this;
-		}
-		closeQuietly(stopped);
+	@Override
+	String startDetail() {
+		return " (" + this.mode + ")";
+	}
+
+	@Override
+	void shut(Listening listening) {
+		closeQuietly(listening.socket());
 		for (Socket connection : this.openConnections) {
 			closeQuietly(connection);
 		}
-		if (stoppedAcceptor != null) {
-			try {
-				stoppedAcceptor.join(JOIN_MILLIS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		try {
+			listening.acceptor().join(JOIN_MILLIS);
 		}
-		logger.info("Stopped TCP backend on {}", hostAndPort());
-		return this;
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
-	/**
-	 * Stops the backend and its threads; it cannot be started again. Idempotent.
-	 */
 	@Override
-	public void close() {
-		synchronized (this.lifecycleLock) {
-			this.closed = true;
-		}
-		stop();
+	void closeThreads() {
 		this.connectionExecutor.shutdownNow();
 	}
 
@@ -395,6 +280,13 @@ public final class TestTcpBackend implements AutoCloseable {
 		catch (Exception ex) {
 			logger.debug("TCP backend {} close error: {}", hostAndPort(), ex.toString());
 		}
+	}
+
+	/**
+	 * A listening socket and the thread accepting its connections.
+	 */
+	record Listening(ServerSocket socket, Thread acceptor) {
+
 	}
 
 }
