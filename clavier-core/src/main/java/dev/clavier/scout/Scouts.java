@@ -34,9 +34,9 @@ public final class Scouts {
 	}
 
 	/**
-	 * Creates a scout by model name: a built-in one ({@code tcp}, {@code http}, {@code grpc},
-	 * {@code none}) or one registered through a {@link ScoutProvider} with
-	 * {@link java.util.ServiceLoader}.
+	 * Creates a scout by model name: a built-in one ({@code tcp}, {@code redis} (a TCP
+	 * {@code PING}/{@code +PONG} check), {@code http}, {@code grpc}, {@code none}) or one
+	 * registered through a {@link ScoutProvider} with {@link java.util.ServiceLoader}.
 	 * @param model the model name
 	 * @param options model-specific options (for {@code http}: {@code path}, {@code method}...)
 	 * @return the scout
