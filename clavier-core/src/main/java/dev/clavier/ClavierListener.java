@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.clavier.discovery.DiscoveryContext;
@@ -58,6 +60,9 @@ final class ClavierListener implements Listener {
 
 	private static final int MAX_LISTED = 10;
 
+	/** Above this many endpoints, second probes are spread over an interval. */
+	private static final int SPREAD_ABOVE = 64;
+
 	private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
 	private final String name;
@@ -73,6 +78,15 @@ final class ClavierListener implements Listener {
 	private final Context context;
 
 	private final boolean probing;
+
+	/** Next probes are due on multiples of this, so that those of one tick start with one wake-up. */
+	private final long tickNanos;
+
+	/** Probe outcomes handed over by the I/O threads; drained in order on the scheduler. */
+	private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
+
+	/** Whether a drain of {@link #outcomes} is scheduled and has not started polling yet. */
+	private final AtomicBoolean draining = new AtomicBoolean();
 
 	private final DiscoverySession discovery;
 
@@ -103,6 +117,9 @@ final class ClavierListener implements Listener {
 	// Confined to the scheduler thread.
 	private boolean emptyEpisode;
 
+	// Confined to the scheduler thread.
+	private boolean selectionPending;
+
 	private volatile Selection selection = Selection.empty();
 
 	private volatile List<Entry> entryList = List.of();
@@ -123,6 +140,7 @@ final class ClavierListener implements Listener {
 		this.clock = clock;
 		this.context = new Context(name, config.timeout(), scheduler, resources);
 		this.probing = config.scout() != Scouts.none();
+		this.tickNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(10), config.interval().toNanos() / 100);
 		// Opened on the caller's thread so that a configuration the model rejects fails addListener.
 		this.discovery = config.discovery().open(this.context);
 		ScoutSession session = null;
@@ -485,18 +503,61 @@ final class ClavierListener implements Listener {
 		CompletableFuture<ProbeResult> guarded = withTimeout(result, this.config.timeout(),
 				"timed out after " + format(this.config.timeout()));
 		entry.inFlight = guarded;
-		guarded.whenCompleteAsync((outcome, failure) -> probed(entry, guarded, start, outcome, failure), this.scheduler);
+		guarded.whenComplete((outcome, failure) -> {
+			long end = System.nanoTime();
+			onScheduler(() -> probed(entry, guarded, start, end, outcome, failure));
+		});
 	}
 
-	private void probed(Entry entry, CompletableFuture<ProbeResult> attempt, long start, @Nullable ProbeResult outcome,
-			@Nullable Throwable failure) {
+	/**
+	 * Runs a probe outcome on the scheduler. Outcomes that arrive while a drain is pending share
+	 * it: thousands of probes a second cost far fewer thread wake-ups than one hand-over each.
+	 */
+	private void onScheduler(Runnable outcome) {
+		this.outcomes.add(outcome);
+		if (this.draining.compareAndSet(false, true)) {
+			execute(this::drainOutcomes);
+		}
+	}
+
+	private void drainOutcomes() {
+		// Cleared before polling: an outcome added after the last poll schedules another drain.
+		this.draining.set(false);
+		Runnable outcome;
+		while ((outcome = this.outcomes.poll()) != null) {
+			try {
+				outcome.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("[{}] failed to handle a probe outcome", this.name, ex);
+			}
+		}
+	}
+
+	/**
+	 * Returns a delay rounded up to the next multiple of the tick, so that the probes falling
+	 * due within one tick (a hundredth of the interval, at most 10 ms) start together.
+	 */
+	private long onTick(long delayNanos) {
+		long tick = this.tickNanos;
+		if (tick <= 1) {
+			return delayNanos;
+		}
+		long now = System.nanoTime();
+		long due = now + delayNanos;
+		long rest = Math.floorMod(due, tick);
+		return (rest == 0) ? delayNanos : delayNanos + (tick - rest);
+	}
+
+	private void probed(Entry entry, CompletableFuture<ProbeResult> attempt, long start, long end,
+			@Nullable ProbeResult outcome, @Nullable Throwable failure) {
 		if (entry.inFlight == attempt) {
 			entry.inFlight = null;
 		}
 		if (this.closed || entry.removed) {
 			return;
 		}
-		Duration latency = Duration.ofNanos(System.nanoTime() - start);
+		Duration latency = Duration.ofNanos(end - start);
 		boolean passed = failure == null && outcome != null && outcome.healthy();
 		String detail = (failure != null) ? describe(failure) : (outcome != null) ? outcome.detail() : null;
 		String error = passed ? null : ((detail != null) ? detail : "failed");
@@ -504,6 +565,7 @@ final class ClavierListener implements Listener {
 			logger.debug("[{}] probe of {} {} in {} ms{}", this.name, entry.endpoint, passed ? "passed" : "failed",
 					latency.toMillis(), (detail != null) ? ": " + detail : "");
 		}
+		boolean first = entry.lastCheck == null;
 		HealthStatus before = entry.tracker.status();
 		HealthStatus after = entry.tracker.record(passed);
 		Instant now = this.clock.instant();
@@ -522,14 +584,21 @@ final class ClavierListener implements Listener {
 		if (transition != null) {
 			HealthTransition done = transition;
 			notifyObservers((observer) -> observer.transitioned(this, done));
-			rebuildSelection();
+			rebuildSelectionSoon();
 		}
 		if (this.awaitingFirstProbe.remove(entry)) {
 			checkReady();
 		}
 		Duration wait = Delays.jittered(this.config.interval(), this.config.jitter(), ThreadLocalRandom.current().nextDouble())
 			.minus(latency);
-		entry.next = this.scheduler.schedule(() -> probe(entry), Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+		if (first && this.entries.size() > SPREAD_ABOVE) {
+			// Many endpoints discovered together (ten thousand at start-up) would otherwise be
+			// probed in one burst every interval: push each one's second probe a random part of an
+			// interval later (never sooner), so that they run at an even rate.
+			wait = wait.plusNanos((long) (this.config.interval().toNanos() * ThreadLocalRandom.current().nextDouble()));
+		}
+		entry.next = this.scheduler.schedule(() -> probe(entry), onTick(Math.max(0, wait.toNanos())),
+				TimeUnit.NANOSECONDS);
 	}
 
 	private String cause(HealthStatus before, HealthStatus after, Entry entry, @Nullable String detail) {
@@ -545,6 +614,10 @@ final class ClavierListener implements Listener {
 
 	private void checkReady() {
 		if (this.firstDiscoveryDone && this.awaitingFirstProbe.isEmpty() && !this.ready.isDone()) {
+			if (this.selectionPending) {
+				// Ready means picks see the first probes' outcome.
+				rebuildSelection();
+			}
 			this.ready.complete(null);
 			logger.debug("[{}] ready", this.name);
 		}
@@ -552,7 +625,31 @@ final class ClavierListener implements Listener {
 
 	// --- selection (scheduler thread) ---
 
+	/**
+	 * Rebuilds the selection once within a short window (1 us per endpoint: 3 us for 3, 10 ms
+	 * for 10,000), so that a burst of transitions (ten thousand first probes, a network blip)
+	 * costs a few O(n) rebuilds instead of one per transition, and rebuilds take at most a few
+	 * percent of the scheduler thread.
+	 */
+	private void rebuildSelectionSoon() {
+		if (this.selectionPending) {
+			return;
+		}
+		this.selectionPending = true;
+		try {
+			this.scheduler.schedule(() -> {
+				if (this.selectionPending && !this.closed) {
+					rebuildSelection();
+				}
+			}, this.entries.size() * 1_000L, TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// The engine is closing.
+		}
+	}
+
 	private void rebuildSelection() {
+		this.selectionPending = false;
 		List<Endpoint> all = new ArrayList<>(this.entries.size());
 		List<Endpoint> healthy = new ArrayList<>(this.entries.size());
 		for (Entry entry : this.entries.values()) {
