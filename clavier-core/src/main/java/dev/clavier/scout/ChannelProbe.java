@@ -306,8 +306,16 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 			pending.cancel(false);
 		}
 		Channel open = this.channel;
-		if (open != null) {
+		if (open == null) {
+			return;
+		}
+		if (open.isRegistered()) {
 			open.close();
+		}
+		else {
+			// Registration failed (no file descriptor left, say): close() would throw "channel not
+			// registered to an event loop"; release the socket directly.
+			open.unsafe().closeForcibly();
 		}
 	}
 
