@@ -120,6 +120,23 @@ public final class ModelOptions {
 	}
 
 	/**
+	 * Applies one option to a builder, prefixing a rejection with the model and option name,
+	 * for example {@code http option 'path': ...}.
+	 * @param model the model name
+	 * @param option the option name
+	 * @param apply the builder call that may reject the value
+	 * @throws IllegalArgumentException naming the model and option if the builder rejects the value
+	 */
+	public static void apply(String model, String option, Runnable apply) {
+		try {
+			apply.run();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(model + " option '" + option + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Checks that every option was read.
 	 * @throws IllegalArgumentException naming the options nobody read
 	 */

@@ -148,15 +148,15 @@ public final class HttpScout implements Scout {
 		Builder builder = builder();
 		String path = reader.string("path");
 		if (path != null) {
-			option("path", () -> builder.path(path));
+			ModelOptions.apply(MODEL, "path", () -> builder.path(path));
 		}
 		String method = reader.string("method");
 		if (method != null) {
-			option("method", () -> builder.method(method));
+			ModelOptions.apply(MODEL, "method", () -> builder.method(method));
 		}
 		String expectedStatuses = reader.string("expected-statuses");
 		if (expectedStatuses != null) {
-			option("expected-statuses", () -> builder.expectedStatuses(expectedStatuses));
+			ModelOptions.apply(MODEL, "expected-statuses", () -> builder.expectedStatuses(expectedStatuses));
 		}
 		Boolean tls = reader.bool("tls");
 		if (tls != null) {
@@ -168,23 +168,14 @@ public final class HttpScout implements Scout {
 		}
 		Integer maxBodyBytes = reader.integer("max-body-bytes");
 		if (maxBodyBytes != null) {
-			option("max-body-bytes", () -> builder.maxBodyBytes(maxBodyBytes));
+			ModelOptions.apply(MODEL, "max-body-bytes", () -> builder.maxBodyBytes(maxBodyBytes));
 		}
 		Map<String, String> headers = reader.prefixed("headers.");
-		option("headers", () -> builder.headers(headers));
+		ModelOptions.apply(MODEL, "headers", () -> builder.headers(headers));
 		reader.done();
 		HttpScout[] built = new HttpScout[1];
-		option("insecure-trust-all", () -> built[0] = builder.build());
+		ModelOptions.apply(MODEL, "insecure-trust-all", () -> built[0] = builder.build());
 		return built[0];
-	}
-
-	private static void option(String option, Runnable apply) {
-		try {
-			apply.run();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(MODEL + " option '" + option + "': " + ex.getMessage(), ex);
-		}
 	}
 
 	/**

@@ -116,23 +116,14 @@ public final class TcpScout implements Scout {
 	private static TcpScout readSendAndExpect(String model, ModelOptions reader, Builder builder) {
 		String send = reader.string("send");
 		if (send != null) {
-			option(model, "send", () -> builder.send(send));
+			ModelOptions.apply(model, "send", () -> builder.send(send));
 		}
 		String expect = reader.string("expect");
 		if (expect != null) {
-			option(model, "expect", () -> builder.expect(expect));
+			ModelOptions.apply(model, "expect", () -> builder.expect(expect));
 		}
 		reader.done();
 		return builder.build();
-	}
-
-	private static void option(String model, String option, Runnable apply) {
-		try {
-			apply.run();
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(model + " option '" + option + "': " + ex.getMessage(), ex);
-		}
 	}
 
 	/**
