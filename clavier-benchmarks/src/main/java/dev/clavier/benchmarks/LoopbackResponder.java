@@ -67,8 +67,11 @@ public final class LoopbackResponder implements AutoCloseable {
 	/** Accepted connections not closed yet; confined to the responder thread. */
 	private int open;
 
-	/** At most this many accepted connections at once, far below any file-descriptor limit. */
-	private static final int MAX_OPEN = 2000;
+	/**
+	 * At most this many accepted connections at once: far below any file-descriptor limit when
+	 * each connection is answered and closed; as many as descriptors allow when kept alive.
+	 */
+	private final int maxOpen;
 
 	private LoopbackResponder(Mode mode, List<InetSocketAddress> bind) throws IOException {
 		this.mode = mode;
@@ -86,6 +89,8 @@ public final class LoopbackResponder implements AutoCloseable {
 				this.servers.add(server);
 				this.addresses.add((InetSocketAddress) server.getLocalAddress());
 			}
+			this.maxOpen = (mode == Mode.HTTP_KEEP_ALIVE) ? (int) Math.max(100, maxFileDescriptors() - bind.size() - 200)
+					: 2000;
 		}
 		catch (IOException | RuntimeException ex) {
 			closeSockets();
@@ -213,7 +218,7 @@ public final class LoopbackResponder implements AutoCloseable {
 
 	private void accept(ServerSocketChannel server) throws IOException {
 		for (int i = 0; i < 64; i++) {
-			if (this.open >= MAX_OPEN) {
+			if (this.open >= this.maxOpen) {
 				// The rest wait in the kernel's backlog until answered connections free descriptors.
 				return;
 			}
@@ -329,9 +334,18 @@ public final class LoopbackResponder implements AutoCloseable {
 	 * @param args {@code <tcp|http> <first-host> <hosts> <first-port> <ports>}
 	 * @throws IOException if standard input fails
 	 */
+	private static long maxFileDescriptors() {
+		if (java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+			return unix.getMaxFileDescriptorCount();
+		}
+		return 4096;
+	}
+
 	public static void main(String[] args) throws IOException {
 		if (args.length != 5) {
-			System.err.println("usage: LoopbackResponder <tcp|http> <first-host> <hosts> <first-port> <ports>");
+			System.err.println(
+					"usage: LoopbackResponder <tcp|http|http_keep_alive> <first-host> <hosts> <first-port> <ports>");
 			System.exit(2);
 		}
 		Mode mode = Mode.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));

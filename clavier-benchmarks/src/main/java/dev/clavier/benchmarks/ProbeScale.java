@@ -26,13 +26,19 @@ import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Probe scale: one listener over N loopback endpoints (hosts × ports, served by a
- * {@link LoopbackResponder} in a child process so that this process's CPU time is the engine's
+ * Probe scale: one listener over N loopback endpoints (hosts × ports, served by
+ * {@link LoopbackResponder}s in child processes so that this process's CPU time is the engine's
  * alone), probed every second; after a warm-up, counts probes for a fixed duration and reports
  * probes per second (overall and the slowest second), engine threads, process CPU time, heap
  * after GC and TIME_WAIT sockets.
  * <p>
- * {@code java -cp benchmarks.jar dev.clavier.benchmarks.ProbeScale <tcp|http> <endpoints> [hosts] [warm-up s] [duration s]}
+ * Models: {@code tcp} (connect and close), {@code http} (the http scout's default: connections
+ * kept between probes, the peer keeps them alive) and {@code http-close} (a new connection per
+ * probe, {@code Connection: close}). The peer holds a listening socket per endpoint plus its
+ * open connections; when that would not fit one process's descriptor limit (kept connections at
+ * 10,000 endpoints), the hosts are split over several peer processes.
+ * <p>
+ * {@code java -cp benchmarks.jar dev.clavier.benchmarks.ProbeScale <tcp|http|http-close> <endpoints> [hosts] [warm-up s] [duration s]}
  */
 public final class ProbeScale {
 
@@ -48,7 +54,22 @@ public final class ProbeScale {
 		int portsPerHost = (endpoints + hosts - 1) / hosts;
 		int firstPort = 20000;
 		String firstHost = "127.0.1.1";
-		Process peer = startPeer(model, firstHost, hosts, firstPort, portsPerHost);
+		String peerMode = switch (model) {
+			case "tcp" -> "tcp";
+			case "http" -> "http_keep_alive";
+			case "http-close" -> "http";
+			default -> throw new IllegalArgumentException("model: " + model + " (expected: tcp, http or http-close)");
+		};
+		// Descriptors a peer needs: a listening socket per endpoint, plus its open connections.
+		long descriptors = endpoints + (peerMode.equals("http_keep_alive") ? endpoints : 2000L);
+		int peerCount = (int) Math.min(hosts, Math.max(1, (descriptors + 14_999) / 15_000));
+		List<Process> peers = new ArrayList<>();
+		List<String> allHosts = LoopbackResponder.loopbackHosts(firstHost, hosts);
+		for (int i = 0; i < peerCount; i++) {
+			int from = hosts * i / peerCount;
+			int to = hosts * (i + 1) / peerCount;
+			peers.add(startPeer(peerMode, allHosts.get(from), to - from, firstPort, portsPerHost));
+		}
 		List<Endpoint> list = new ArrayList<>(endpoints);
 		for (String host : LoopbackResponder.loopbackHosts(firstHost, hosts)) {
 			for (int port : LoopbackResponder.ports(firstPort, portsPerHost)) {
@@ -57,7 +78,11 @@ public final class ProbeScale {
 				}
 			}
 		}
-		Scout scout = model.equals("http") ? HttpScout.builder().path("/health").build() : TcpScout.builder().build();
+		Scout scout = switch (model) {
+			case "http" -> HttpScout.builder().path("/health").build();
+			case "http-close" -> HttpScout.builder().path("/health").reuseConnection(false).build();
+			default -> TcpScout.builder().build();
+		};
 		LongAdder probes = new LongAdder();
 		LongAdder failures = new LongAdder();
 		java.util.Set<String> errors = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -102,6 +127,8 @@ public final class ProbeScale {
 			long previous = probes0;
 			long slowest = Long.MAX_VALUE;
 			List<Long> perSecond = new ArrayList<>();
+			List<Long> failedPerSecond = new ArrayList<>();
+			long previousFailures = failures0;
 
 			for (int second = 1; second <= duration; second++) {
 				long next = t0 + TimeUnit.SECONDS.toNanos(second);
@@ -111,6 +138,9 @@ public final class ProbeScale {
 				}
 				long now = probes.sum();
 				perSecond.add(now - previous);
+				long failedNow = failures.sum();
+				failedPerSecond.add(failedNow - previousFailures);
+				previousFailures = failedNow;
 				slowest = Math.min(slowest, now - previous);
 				previous = now;
 			}
@@ -141,6 +171,7 @@ public final class ProbeScale {
 					ManagementFactory.getThreadMXBean().getThreadCount());
 			System.out.println("errors (first distinct): " + errors);
 			System.out.println("probes per second: " + perSecond);
+			System.out.println("failed per second: " + failedPerSecond);
 			StringBuilder perThread = new StringBuilder("engine thread CPU (user+sys / user, per probe):");
 			for (var entry : threads1.entrySet()) {
 				long[] before = threads0.getOrDefault(entry.getKey(), new long[2]);
@@ -153,9 +184,13 @@ public final class ProbeScale {
 					heap.getUsed() / 1048576.0, timeWaitMax[0], timeWaitMax[1]);
 		}
 		finally {
-			peer.getOutputStream().close();
-			peer.waitFor(10, TimeUnit.SECONDS);
-			peer.destroy();
+			for (Process peer : peers) {
+				peer.getOutputStream().close();
+			}
+			for (Process peer : peers) {
+				peer.waitFor(10, TimeUnit.SECONDS);
+				peer.destroy();
+			}
 		}
 	}
 

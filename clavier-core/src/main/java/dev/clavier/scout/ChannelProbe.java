@@ -12,18 +12,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
 
 import dev.clavier.Endpoint;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
@@ -31,23 +30,37 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * One probe over one new connection: resolves the endpoint's host, connects on one event loop
- * of the engine, lets the subclass talk, and completes {@link #result()} exactly once, at the
- * latest when the listener's timeout has passed. Whatever completes the result (the verdict, a
- * failure, the deadline, or the engine cancelling the future) closes the channel.
+ * One probe over one connection: resolves the endpoint's host, connects on one event loop of the
+ * engine (or takes over an idle connection its session kept), lets the subclass talk, and
+ * completes {@link #result()} exactly once, at the latest when the listener's timeout has passed.
+ * Whatever completes the result (the verdict, a failure, the deadline, or the engine cancelling
+ * the future) closes the channel, unless the probe ended cleanly on a connection that the
+ * subclass calls {@link #reusable() reusable} and the session keeps connections: then the channel
+ * goes back to the session, idle.
  * <p>
- * The probe is also the last handler of its channel's pipeline. Its state is confined to its
- * event loop; only {@link #result()} is touched from other threads.
+ * An idle connection may have been closed by the peer just as the probe used it (a keep-alive
+ * timeout). So when a reused connection fails before any answer, the probe retries once on a new
+ * connection within the same deadline, as HTTP clients do with pooled connections; a dead
+ * endpoint still fails, on the new connection.
+ * <p>
+ * The probe is also the last handler of its channel's pipeline. It is {@code @Sharable} only so
+ * that a retry can move it from a stale connection's pipeline to a new one: it is in one pipeline
+ * at a time. Its state is confined to its event loop; only {@link #result()} is touched from
+ * other threads.
  */
+@Sharable
 abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 
 	private static final int MAX_DETAIL = 160;
+
+	/** The name of the probe's handler, and of the idle handler that stands in for it. */
+	private static final String HANDLER_NAME = "clavier-probe";
 
 	private final Logger logger;
 
@@ -70,6 +83,12 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 
 	// confined to loop
 	private @Nullable ScheduledFuture<?> timer;
+
+	// set once by start(): where a reusable connection goes, or null when the session keeps none
+	private @Nullable Consumer<Channel> keeper;
+
+	// confined to loop: whether the current channel was taken over idle (and may be stale)
+	private boolean reused;
 
 	ChannelProbe(Logger logger, String model, ScoutContext context, EventLoop loop, Endpoint endpoint) {
 		this.logger = logger;
@@ -107,10 +126,15 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Starts the probe, without blocking the calling thread.
+	 * @param keeper takes the connection when the probe leaves it reusable, or {@code null} to
+	 * close every connection after its probe
+	 * @param idle an idle connection to the endpoint, on this probe's event loop, or {@code null}
+	 * to open a new one
 	 */
-	final void start() {
+	final void start(@Nullable Consumer<Channel> keeper, @Nullable Channel idle) {
+		this.keeper = keeper;
 		this.result.whenComplete((probeResult, ex) -> onLoop(this::cleanUp));
-		onLoop(this::begin);
+		onLoop(() -> begin(idle));
 	}
 
 	/**
@@ -123,10 +147,29 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Called on the event loop once the connection is up.
+	 * Called on the event loop once the connection is up (or an idle one taken over).
 	 * @param channel the connected channel
 	 */
 	abstract void connected(Channel channel);
+
+	/**
+	 * Returns whether the peer has sent any part of an answer; until then a failure of a reused
+	 * connection is taken for a stale connection and retried. The default is {@code false}.
+	 * @return whether an answer has begun
+	 */
+	boolean answered() {
+		return false;
+	}
+
+	/**
+	 * Returns whether the connection can carry another probe once this one completes: the
+	 * exchange ended cleanly and the peer keeps the connection open. Asked on the event loop after
+	 * a verdict. The default is {@code false}.
+	 * @return whether the connection is reusable
+	 */
+	boolean reusable() {
+		return false;
+	}
 
 	/**
 	 * Returns the result when the peer closes the connection before a verdict.
@@ -165,6 +208,11 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 	 * @param probeResult the result
 	 */
 	final void complete(ProbeResult probeResult) {
+		if (this.result.isDone()) {
+			return;
+		}
+		// Keep the connection before the result is out, so that the next probe finds it.
+		keepIfReusable();
 		if (this.result.complete(probeResult) && !probeResult.healthy() && this.logger.isDebugEnabled()) {
 			this.logger.debug("[{}] {} probe of {} failed: {}", this.context.listenerName(), this.model, this.endpoint,
 					probeResult.detail());
@@ -188,6 +236,10 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 		if (this.result.isDone()) {
 			return;
 		}
+		if (canRetry()) {
+			retry();
+			return;
+		}
 		if (!isExpected(cause)) {
 			this.logger.warn("[{}] {} probe of {} failed unexpectedly", this.context.listenerName(), this.model,
 					this.endpoint, cause);
@@ -204,6 +256,10 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 	 */
 	final void write(Channel channel, Object message, @Nullable Runnable written) {
 		channel.writeAndFlush(message).addListener((ChannelFutureListener) (future) -> {
+			if (future.channel() != this.channel) {
+				// A stale connection this probe has left for a new one.
+				return;
+			}
 			if (!future.isSuccess()) {
 				fail(future.cause());
 			}
@@ -215,7 +271,10 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public final void channelInactive(ChannelHandlerContext ctx) {
-		if (!isDone()) {
+		if (!isDone() && canRetry()) {
+			retry();
+		}
+		else if (!isDone()) {
 			ProbeResult verdict = verdict();
 			complete((verdict != null) ? verdict : closedResult());
 		}
@@ -234,8 +293,12 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 		ctx.fireUserEventTriggered(event);
 	}
 
-	private void begin() {
+	private void begin(@Nullable Channel idle) {
 		if (isDone()) {
+			if (idle != null) {
+				// Cancelled before it began: the idle connection is not worth keeping unchecked.
+				idle.close();
+			}
 			return;
 		}
 		this.timer = this.loop.schedule(() -> {
@@ -244,6 +307,20 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 				complete((verdict != null) ? verdict : timeoutResult());
 			}
 		}, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (idle != null && idle.isActive() && idle.pipeline().get(HANDLER_NAME) == IdleHandler.INSTANCE) {
+			idle.pipeline().replace(HANDLER_NAME, HANDLER_NAME, this);
+			this.channel = idle;
+			this.reused = true;
+			connected(idle);
+			return;
+		}
+		if (idle != null) {
+			idle.close();
+		}
+		open();
+	}
+
+	private void open() {
 		String host = this.endpoint.host();
 		InetAddress literal = HostResolver.literal(host);
 		if (literal != null) {
@@ -268,36 +345,79 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 		}));
 	}
 
+	private boolean canRetry() {
+		// Leave the new connection at least a tenth of the timeout.
+		return this.reused && !answered() && verdict() == null
+				&& this.deadlineNanos - System.nanoTime() > this.timeout.toNanos() / 10;
+	}
+
+	private void retry() {
+		Channel stale = this.channel;
+		this.reused = false;
+		this.channel = null;
+		if (stale != null) {
+			if (stale.pipeline().context(this) != null) {
+				stale.pipeline().remove(this);
+			}
+			stale.close();
+		}
+		this.logger.debug("[{}] {} probe of {}: the kept connection was closed, retrying on a new one",
+				this.context.listenerName(), this.model, this.endpoint);
+		open();
+	}
+
 	private void connect(InetSocketAddress address) {
 		if (isDone()) {
 			return;
 		}
 		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime());
 		int connectTimeoutMillis = (int) Math.max(1, Math.min(remainingMillis, Integer.MAX_VALUE));
-		Bootstrap bootstrap = new Bootstrap().group(this.loop)
-			.channel(NioSocketChannel.class)
-			// The address is resolved already: nothing may look names up on the event loop.
-			.resolver(NoopAddressResolverGroup.INSTANCE)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-			.handler(new ChannelInitializer<>() {
-
-				@Override
-				protected void initChannel(Channel channel) {
-					configure(channel, channel.pipeline());
-					channel.pipeline().addLast(ChannelProbe.this);
+		// What Netty's Bootstrap does, without a Bootstrap, a reflective channel factory and an
+		// initializer handler per probe: this runs thousands of times a second at scale.
+		NioSocketChannel created;
+		try {
+			created = new NioSocketChannel();
+		}
+		catch (ChannelException ex) {
+			// No file descriptor left, say.
+			fail(ex);
+			return;
+		}
+		created.config().setConnectTimeoutMillis(connectTimeoutMillis);
+		configure(created, created.pipeline());
+		created.pipeline().addLast(HANDLER_NAME, this);
+		this.channel = created;
+		this.loop.register(created).addListener((ChannelFutureListener) (registered) -> {
+			if (!registered.isSuccess()) {
+				fail(registered.cause());
+				return;
+			}
+			if (isDone() || this.channel != created) {
+				return;
+			}
+			created.connect(address).addListener((ChannelFutureListener) (future) -> {
+				if (this.channel != created) {
+					return;
 				}
-
+				if (!future.isSuccess()) {
+					fail(future.cause());
+				}
+				else if (!isDone()) {
+					connected(created);
+				}
 			});
-		ChannelFuture connect = bootstrap.connect(address);
-		this.channel = connect.channel();
-		connect.addListener((ChannelFutureListener) (future) -> {
-			if (!future.isSuccess()) {
-				fail(future.cause());
-			}
-			else if (!isDone()) {
-				connected(future.channel());
-			}
 		});
+	}
+
+	private void keepIfReusable() {
+		Consumer<Channel> kept = this.keeper;
+		Channel open = this.channel;
+		if (kept != null && open != null && this.loop.inEventLoop() && open.isActive()
+				&& open.pipeline().context(this) != null && reusable()) {
+			open.pipeline().replace(this, HANDLER_NAME, IdleHandler.INSTANCE);
+			this.channel = null;
+			kept.accept(open);
+		}
 	}
 
 	private void cleanUp() {
@@ -340,7 +460,8 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 
 	private static Throwable unwrap(Throwable cause) {
 		Throwable root = cause;
-		while ((root instanceof CompletionException || root instanceof DecoderException) && root.getCause() != null) {
+		while ((root instanceof CompletionException || root instanceof DecoderException
+				|| root instanceof ChannelException) && root.getCause() != null) {
 			root = root.getCause();
 		}
 		return root;
@@ -397,6 +518,33 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 			return text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
 		}
 		return text;
+	}
+
+	/**
+	 * Stands in for the probe on an idle connection: anything the peer sends between probes
+	 * (there is no request outstanding) makes the connection unusable, so it is closed.
+	 */
+	@Sharable
+	private static final class IdleHandler extends ChannelInboundHandlerAdapter {
+
+		static final IdleHandler INSTANCE = new IdleHandler();
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object message) {
+			ReferenceCountUtil.release(message);
+			ctx.close();
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			ctx.close();
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+			ReferenceCountUtil.release(event);
+		}
+
 	}
 
 }

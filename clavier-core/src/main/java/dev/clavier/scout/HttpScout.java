@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
@@ -53,16 +54,23 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  * <p>
- * Each probe opens a new connection on the engine's shared Netty event loop, sends the request
- * with {@code Connection: close}, reads the response head and at most
- * {@link Builder#maxBodyBytes(int) maxBodyBytes} of the body (so that a small body is consumed and
- * the connection ends cleanly), then closes. A new connection per probe is the simplest robust
- * choice: no pool to keep in step with discovery, no stale keep-alive connection to tell from a
- * dead endpoint, and a probe every few seconds costs one handshake. The status line decides:
- * once it is in, a slow, cut or broken body no longer changes the result. The whole probe
- * completes within the listener's timeout; cancelling the returned future closes the
- * connection. Results read {@code HTTP 200}, {@code HTTP 503}, {@code timed out after 1s},
- * {@code connection refused} or {@code malformed response: ...}.
+ * Probes run on the engine's shared Netty event loop. A probe sends the request, reads the
+ * response head and at most {@link Builder#maxBodyBytes(int) maxBodyBytes} of the body. By default
+ * the connection is kept for the endpoint's next probe when the answer was healthy, its body was
+ * read to the end and the server keeps the connection open (as Envoy's {@code reuse_connection}
+ * does): at thousands of endpoints a new TCP (and TLS) handshake per probe costs more CPU than the
+ * probe itself, and a kept connection is what the endpoint's real clients use too. Every other
+ * outcome closes the connection, so a failing endpoint is probed on a new connection each time.
+ * A kept connection that turns out closed before any answer (the server's idle timeout expired
+ * just then) is retried once on a new connection within the same timeout.
+ * {@link Builder#reuseConnection(boolean) reuseConnection(false)} sends {@code Connection: close}
+ * and opens a new connection per probe instead, as the original did. At most one connection per
+ * endpoint is kept; it is closed when the endpoint leaves discovery or the listener closes.
+ * <p>
+ * The status line decides: once it is in, a slow, cut or broken body no longer changes the
+ * result. The whole probe completes within the listener's timeout; cancelling the returned future
+ * closes the connection. Results read {@code HTTP 200}, {@code HTTP 503},
+ * {@code timed out after 1s}, {@code connection refused} or {@code malformed response: ...}.
  * <p>
  * The JDK's {@code java.net.http.HttpClient} is deliberately not used: on Java 17 each client
  * starts its own selector thread that stops only when the client is garbage collected, which
@@ -113,6 +121,8 @@ public final class HttpScout implements Scout {
 
 	private final int maxBodyBytes;
 
+	private final boolean reuseConnection;
+
 	private HttpScout(Builder builder, @Nullable SslContext sslContext) {
 		this.method = HttpMethod.valueOf(builder.method);
 		this.path = builder.path;
@@ -124,6 +134,7 @@ public final class HttpScout implements Scout {
 		this.insecureTrustAll = builder.insecureTrustAll;
 		this.sslContext = sslContext;
 		this.maxBodyBytes = builder.maxBodyBytes;
+		this.reuseConnection = builder.reuseConnection;
 	}
 
 	/**
@@ -137,8 +148,8 @@ public final class HttpScout implements Scout {
 
 	/**
 	 * Creates an {@code http} scout from configuration options: {@code path}, {@code method},
-	 * {@code expected-statuses}, {@code tls}, {@code insecure-trust-all}, {@code max-body-bytes}
-	 * and {@code headers.<Name>}.
+	 * {@code expected-statuses}, {@code tls}, {@code insecure-trust-all}, {@code max-body-bytes},
+	 * {@code reuse-connection} and {@code headers.<Name>}.
 	 * @param options the options
 	 * @return the scout
 	 * @throws IllegalArgumentException if an option is wrong or unknown
@@ -169,6 +180,10 @@ public final class HttpScout implements Scout {
 		Integer maxBodyBytes = reader.integer("max-body-bytes");
 		if (maxBodyBytes != null) {
 			ModelOptions.apply(MODEL, "max-body-bytes", () -> builder.maxBodyBytes(maxBodyBytes));
+		}
+		Boolean reuseConnection = reader.bool("reuse-connection");
+		if (reuseConnection != null) {
+			builder.reuseConnection(reuseConnection);
 		}
 		Map<String, String> headers = reader.prefixed("headers.");
 		ModelOptions.apply(MODEL, "headers", () -> builder.headers(headers));
@@ -207,6 +222,9 @@ public final class HttpScout implements Scout {
 			text.append(this.insecureTrustAll ? ", tls (trusting all certificates)" : ", tls");
 		}
 		text.append(", max-body-bytes=").append(this.maxBodyBytes);
+		if (!this.reuseConnection) {
+			text.append(", new connection per probe");
+		}
 		if (!this.headers.isEmpty()) {
 			// Names only: values may be secrets.
 			List<String> names = new ArrayList<>(this.headers.size());
@@ -225,7 +243,9 @@ public final class HttpScout implements Scout {
 		headers.set(HttpHeaderNames.HOST, defaultHost(endpoint));
 		headers.set(HttpHeaderNames.USER_AGENT, "clavier");
 		headers.set(HttpHeaderNames.ACCEPT, "*/*");
-		headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+		if (!this.reuseConnection) {
+			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+		}
 		if (METHODS_WITH_BODY.contains(this.method.name())) {
 			headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
 		}
@@ -303,6 +323,8 @@ public final class HttpScout implements Scout {
 		private boolean insecureTrustAll;
 
 		private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+		private boolean reuseConnection = true;
 
 		Builder() {
 		}
@@ -428,8 +450,21 @@ public final class HttpScout implements Scout {
 		}
 
 		/**
+		 * Sets whether a connection that answered healthily, with its body read to the end, is
+		 * kept for the endpoint's next probe (HTTP/1.1 keep-alive). {@code false} sends
+		 * {@code Connection: close} and opens a new connection per probe. Default: {@code true}.
+		 * @param reuseConnection whether to keep connections between probes
+		 * @return this builder
+		 */
+		public Builder reuseConnection(boolean reuseConnection) {
+			this.reuseConnection = reuseConnection;
+			return this;
+		}
+
+		/**
 		 * Sets how many body bytes a probe reads at most before it closes the connection; 0 ends
-		 * the probe at the response head. Default: 4096.
+		 * the probe at the response head (and so never keeps the connection). A body longer than
+		 * the bound is not read to its end, so its connection is not kept either. Default: 4096.
 		 * @param maxBodyBytes the bound, 0 to 1048576
 		 * @return this builder
 		 */
@@ -512,6 +547,11 @@ public final class HttpScout implements Scout {
 			return new Probe(this.scout, context(), loop, endpoint);
 		}
 
+		@Override
+		boolean reusesConnections() {
+			return this.scout.reuseConnection;
+		}
+
 	}
 
 	/**
@@ -526,6 +566,15 @@ public final class HttpScout implements Scout {
 
 		// confined to the event loop
 		private long bodyBytes;
+
+		// confined to the event loop: whether any part of a response came in
+		private boolean answered;
+
+		// confined to the event loop: whether the response ended and the server keeps the connection
+		private boolean endedKeepingAlive;
+
+		// confined to the event loop: whether the response head allows keeping the connection
+		private boolean keepAlive;
 
 		Probe(HttpScout scout, ScoutContext context, EventLoop loop, Endpoint endpoint) {
 			super(logger, MODEL, context, loop, endpoint);
@@ -560,6 +609,7 @@ public final class HttpScout implements Scout {
 		}
 
 		private void read(Object message) {
+			this.answered = true;
 			if (message instanceof HttpResponse response) {
 				DecoderResult decoded = response.decoderResult();
 				if (decoded.isFailure()) {
@@ -573,6 +623,7 @@ public final class HttpScout implements Scout {
 					return;
 				}
 				this.verdict = this.scout.judge(response);
+				this.keepAlive = HttpUtil.isKeepAlive(response);
 				if (this.scout.maxBodyBytes == 0) {
 					complete(this.verdict);
 					return;
@@ -589,7 +640,11 @@ public final class HttpScout implements Scout {
 					return;
 				}
 				this.bodyBytes += content.content().readableBytes();
-				if (content instanceof LastHttpContent || this.bodyBytes >= this.scout.maxBodyBytes) {
+				if (content instanceof LastHttpContent) {
+					this.endedKeepingAlive = this.keepAlive && this.bodyBytes <= this.scout.maxBodyBytes;
+					complete(judged);
+				}
+				else if (this.bodyBytes >= this.scout.maxBodyBytes) {
 					complete(judged);
 				}
 			}
@@ -605,6 +660,18 @@ public final class HttpScout implements Scout {
 		@Override
 		@Nullable ProbeResult verdict() {
 			return this.verdict;
+		}
+
+		@Override
+		boolean answered() {
+			return this.answered;
+		}
+
+		@Override
+		boolean reusable() {
+			// A failing endpoint is probed on a new connection each time.
+			ProbeResult judged = this.verdict;
+			return this.endedKeepingAlive && judged != null && judged.healthy();
 		}
 
 		@Override

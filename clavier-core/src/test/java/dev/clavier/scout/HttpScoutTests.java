@@ -169,8 +169,12 @@ class HttpScoutTests {
 			.build();
 		assertThat(probe(scout, Endpoint.of("127.0.0.1", port))).isEqualTo(ProbeResult.passed("HTTP 200"));
 		assertThat(seen.get())
-			.isEqualTo("POST /custom?verbose=1 host=127.0.0.1:" + port + " token=s3cret connection=close");
-		HttpScout withHost = HttpScout.builder().path("/custom").headers(Map.of("host", "backend.example")).build();
+			.isEqualTo("POST /custom?verbose=1 host=127.0.0.1:" + port + " token=s3cret connection=null");
+		HttpScout withHost = HttpScout.builder()
+			.path("/custom")
+			.headers(Map.of("host", "backend.example"))
+			.reuseConnection(false)
+			.build();
 		assertThat(probe(withHost, Endpoint.of("127.0.0.1", port))).isEqualTo(ProbeResult.passed("HTTP 200"));
 		assertThat(seen.get()).isEqualTo("GET /custom host=backend.example token=null connection=close");
 	}
@@ -239,6 +243,15 @@ class HttpScoutTests {
 		assertThat(scout)
 			.hasToString("http[HEAD /health, expected-statuses=200-299, max-body-bytes=0, headers=[Authorization]]");
 		assertThat(scout.toString()).doesNotContain("s3cret");
+	}
+
+	@Test
+	void createWhenReuseConnectionDisabledShouldSayIt() {
+		assertThat(Scouts.create("http", Map.of("reuse-connection", "false")))
+			.hasToString("http[GET /, expected-statuses=<500, max-body-bytes=4096, new connection per probe]");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Scouts.create("http", Map.of("reuse-connection", "sometimes")))
+			.withMessageContaining("reuse-connection");
 	}
 
 	@Test

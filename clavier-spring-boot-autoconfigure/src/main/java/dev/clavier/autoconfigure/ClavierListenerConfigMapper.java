@@ -168,6 +168,7 @@ final class ClavierListenerConfigMapper {
 		}
 		builder.tls(properties.isTls());
 		builder.insecureTrustAll(properties.isInsecureTrustAll());
+		builder.reuseConnection(properties.isReuseConnection());
 		return build(prefix + "insecure-trust-all", properties.isInsecureTrustAll(), builder::build);
 	}
 

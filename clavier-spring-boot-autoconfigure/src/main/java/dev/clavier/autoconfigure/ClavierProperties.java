@@ -761,6 +761,12 @@ public class ClavierProperties implements InitializingBean {
 		 */
 		private boolean insecureTrustAll;
 
+		/**
+		 * Whether a connection that answered healthily is kept for the endpoint's next probe
+		 * (HTTP/1.1 keep-alive); false opens a new connection per probe with Connection: close.
+		 */
+		private boolean reuseConnection = true;
+
 		public String getPath() {
 			return this.path;
 		}
@@ -807,6 +813,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setInsecureTrustAll(boolean insecureTrustAll) {
 			this.insecureTrustAll = insecureTrustAll;
+		}
+
+		public boolean isReuseConnection() {
+			return this.reuseConnection;
+		}
+
+		public void setReuseConnection(boolean reuseConnection) {
+			this.reuseConnection = reuseConnection;
 		}
 
 	}
