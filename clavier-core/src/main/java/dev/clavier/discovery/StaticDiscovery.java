@@ -1,8 +1,10 @@
 package dev.clavier.discovery;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import dev.clavier.Endpoint;
@@ -38,13 +40,13 @@ public final class StaticDiscovery implements Discovery {
 	 */
 	public static StaticDiscovery of(List<Endpoint> endpoints) {
 		Objects.requireNonNull(endpoints, "endpoints");
-		List<Endpoint> seen = new ArrayList<>();
+		List<Endpoint> seen = new ArrayList<>(endpoints.size());
+		// A hash set rather than a scan of the earlier entries: ten thousand endpoints took seconds.
+		Set<Address> addresses = new HashSet<>(Math.max(16, endpoints.size() * 4 / 3 + 1));
 		for (Endpoint endpoint : endpoints) {
 			Objects.requireNonNull(endpoint, "endpoints[" + seen.size() + "]");
-			for (Endpoint other : seen) {
-				if (other.sameAddress(endpoint)) {
-					throw new IllegalArgumentException("endpoints: " + endpoint + " is listed twice");
-				}
+			if (!addresses.add(new Address(endpoint))) {
+				throw new IllegalArgumentException("endpoints: " + endpoint + " is listed twice");
 			}
 			seen.add(endpoint);
 		}
@@ -112,6 +114,49 @@ public final class StaticDiscovery implements Discovery {
 	@Override
 	public String toString() {
 		return "StaticDiscovery" + describe();
+	}
+
+	/**
+	 * An endpoint's address as a hash key whose equality is {@link Endpoint#sameAddress}, so
+	 * that duplicates are exactly the ones the engine treats as one address.
+	 */
+	private static final class Address {
+
+		private final Endpoint endpoint;
+
+		private final int hash;
+
+		Address(Endpoint endpoint) {
+			this.endpoint = endpoint;
+			this.hash = 31 * foldedHash(endpoint.host()) + endpoint.port();
+		}
+
+		/**
+		 * Returns a hash equal for any two hosts that {@link String#equalsIgnoreCase} finds equal.
+		 * Each char is folded as that method compares it (upper case, then lower case), which
+		 * also maps the Kelvin sign to 'k' and the dotless i to 'i'; surrogates add a constant,
+		 * because equalsIgnoreCase compares supplementary characters as code points.
+		 */
+		private static int foldedHash(String host) {
+			int hash = host.length();
+			for (int i = 0; i < host.length(); i++) {
+				char c = host.charAt(i);
+				int folded = Character.isSurrogate(c) ? 0 : Character.toLowerCase(Character.toUpperCase((int) c));
+				hash = 31 * hash + folded;
+			}
+			return hash;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Address address && this.endpoint.sameAddress(address.endpoint);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
 	}
 
 }

@@ -1,12 +1,15 @@
 package dev.clavier.discovery;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.clavier.Endpoint;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
  * Tests for {@link StaticDiscovery}.
@@ -33,6 +36,56 @@ class StaticDiscoveryTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StaticDiscovery.of(Endpoint.of("127.0.0.1", 80), Endpoint.of("127.0.0.1", 80)))
 			.withMessage("endpoints: 127.0.0.1:80 is listed twice");
+	}
+
+	@Test
+	void ofWhenHostDiffersOnlyInCaseShouldFailNamingTheSecondEntry() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StaticDiscovery.of(Endpoint.of("backend.svc.test", 80), Endpoint.of("backend.svc.test", 81),
+					Endpoint.of("BACKEND.svc.Test", 80)))
+			.withMessage("endpoints: BACKEND.svc.Test:80 is listed twice");
+		// Case is compared as String.equalsIgnoreCase does: the Kelvin sign is a 'k'.
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StaticDiscovery.of(Endpoint.of("kube", 80), Endpoint.of("\u212Aube", 80)))
+			.withMessage("endpoints: \u212Aube:80 is listed twice");
+	}
+
+	@Test
+	void ofWhenEndpointNullShouldNameItsIndex() {
+		List<Endpoint> endpoints = new ArrayList<>(List.of(Endpoint.of("127.0.0.1", 80), Endpoint.of("127.0.0.1", 81)));
+		endpoints.add(null);
+		assertThatNullPointerException().isThrownBy(() -> StaticDiscovery.of(endpoints)).withMessage("endpoints[2]");
+	}
+
+	@Test
+	void ofWhenTwentyThousandEndpointsShouldKeepThemAllInOrderAndFindDuplicates() {
+		List<Endpoint> distinct = new ArrayList<>();
+		for (int i = 0; i < 20_000; i++) {
+			// Host names that differ only in case from another entry's would be duplicates: vary
+			// host and port, and mix the case, so that hashing must fold it.
+			String host = ((i % 2 == 0) ? "host-" : "HOST-") + (i / 3) + ".svc.test";
+			distinct.add(Endpoint.of(host, 8000 + (i % 3)));
+		}
+		StaticDiscovery discovery = StaticDiscovery.of(distinct);
+		assertThat(discovery.endpoints()).containsExactlyElementsOf(distinct);
+		assertThat(discovery.open(null).discover().join().endpoints()).hasSize(20_000);
+
+		for (int duplicate : new int[] { 0, 9_999, 19_999 }) {
+			Endpoint original = distinct.get(duplicate);
+			Endpoint again = Endpoint.of(original.host().toUpperCase(Locale.ROOT), original.port());
+			List<Endpoint> withDuplicate = new ArrayList<>(distinct);
+			withDuplicate.add(again);
+			assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.of(withDuplicate))
+				.withMessage("endpoints: " + again + " is listed twice");
+		}
+
+		// Several duplicates: the first entry that repeats an earlier one is named.
+		List<Endpoint> duplicates = new ArrayList<>(distinct.subList(0, 10_000));
+		duplicates.add(distinct.get(42).withWeight(7));
+		duplicates.addAll(distinct.subList(10_000, 20_000));
+		duplicates.add(distinct.get(10_001));
+		assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.of(duplicates))
+			.withMessage("endpoints: " + distinct.get(42) + " is listed twice");
 	}
 
 	@Test
