@@ -46,6 +46,21 @@ import org.slf4j.LoggerFactory;
  * The engine's listener. Mutable state is confined to the engine's single scheduler thread;
  * what other threads read is published through volatile fields holding immutable values
  * ({@link Selection}, entry lists, {@link EndpointState}s).
+ * <p>
+ * Draining: when discovery replaces endpoints (a DNS answer moving from one address to
+ * another), the old ones leave at once and the new ones are UNKNOWN until their first probe,
+ * which would leave nothing to pick for a few milliseconds. So endpoints that leave discovery
+ * while HEALTHY stay pickable ("draining", never probed again) when without them no discovered
+ * endpoint would be healthy while some still await their first probe; they go when one becomes
+ * healthy, when none awaits its first probe any more, or one probe timeout after they left.
+ * <p>
+ * Probes in flight are bounded ({@link ListenerConfig#maxProbesInFlight()}): a probe that falls
+ * due beyond the bound waits in {@code waitingForSlot}, in order, and starts when a running one
+ * ends. A probe's timeout, here and the scout's own, runs from the call to the scout, so a probe
+ * must not be handed over before the engine and the I/O threads can start it: under overload
+ * probes would pile up in their queues and time out unsent, every endpoint would go UNHEALTHY
+ * for the engine's own backlog, and nothing would be left to pick. Bounded, the probe rate falls
+ * instead, and the endpoints keep the health their probes really find.
  */
 final class ClavierListener implements Listener {
 
@@ -102,8 +117,34 @@ final class ClavierListener implements Listener {
 	// Confined to the scheduler thread.
 	private final Set<Entry> awaitingFirstProbe = new HashSet<>();
 
+	/** Endpoints that left discovery while healthy and are still picked (see the class Javadoc). */
+	// Confined to the scheduler thread.
+	private final TreeMap<Endpoint, Entry> drainingEntries = new TreeMap<>(ADDRESS_ORDER);
+
+	/** The discovered endpoints awaiting their first probe while endpoints drain. */
+	// Confined to the scheduler thread.
+	private final Set<Entry> drainWaitsFor = new HashSet<>();
+
+	// Confined to the scheduler thread.
+	private @Nullable ScheduledFuture<?> drainTimer;
+
+	/** Counts draining episodes, so that the timer of an ended one does nothing. */
+	// Confined to the scheduler thread.
+	private long drainEpisode;
+
 	// Confined to the scheduler thread.
 	private @Nullable ScheduledFuture<?> discoveryTask;
+
+	/** Probes handed to the scout whose outcome has not been handled yet. */
+	// Confined to the scheduler thread.
+	private int probesInFlight;
+
+	/** Endpoints whose probe fell due while {@code maxProbesInFlight} probes ran, in that order. */
+	// Confined to the scheduler thread.
+	private final ArrayDeque<Entry> waitingForSlot = new ArrayDeque<>();
+
+	// Confined to the scheduler thread.
+	private boolean slotsFullLogged;
 
 	// Confined to the scheduler thread.
 	private int discoveryAttempts;
@@ -225,7 +266,7 @@ final class ClavierListener implements Listener {
 		}
 		execute(() -> {
 			for (Entry entry : this.entries.values()) {
-				if (entry.inFlight == null) {
+				if (entry.inFlight == null && !entry.waitingForSlot) {
 					cancel(entry.next);
 					probe(entry);
 				}
@@ -288,6 +329,11 @@ final class ClavierListener implements Listener {
 			}
 		}
 		this.entries.clear();
+		this.waitingForSlot.clear();
+		// A closed listener serves nothing, draining endpoints included.
+		this.drainingEntries.clear();
+		this.drainWaitsFor.clear();
+		cancel(this.drainTimer);
 		this.entryList = List.of();
 		this.byEndpoint = Map.of();
 		this.awaitingFirstProbe.clear();
@@ -368,6 +414,7 @@ final class ClavierListener implements Listener {
 		}
 		List<Endpoint> added = new ArrayList<>();
 		List<Endpoint> removed = new ArrayList<>();
+		List<Entry> removedHealthy = new ArrayList<>();
 		boolean updated = false;
 		for (var iterator = this.entries.entrySet().iterator(); iterator.hasNext();) {
 			Entry entry = iterator.next().getValue();
@@ -375,6 +422,9 @@ final class ClavierListener implements Listener {
 			if (replacement == null) {
 				iterator.remove();
 				removed.add(entry.endpoint);
+				if (entry.tracker.status() == HealthStatus.HEALTHY) {
+					removedHealthy.add(entry);
+				}
 				retire(entry);
 			}
 			else if (!replacement.equals(entry.endpoint)) {
@@ -400,6 +450,7 @@ final class ClavierListener implements Listener {
 			logger.info("[{}] endpoints changed: added {}, removed {}; now {}", this.name, truncate(added),
 					truncate(removed), this.entries.size());
 		}
+		drain(removedHealthy, fresh);
 		publishEntries();
 		for (Entry entry : fresh) {
 			if (this.probing) {
@@ -418,8 +469,103 @@ final class ClavierListener implements Listener {
 		rebuildSelection();
 	}
 
+	/**
+	 * Keeps endpoints that just left discovery while healthy in the selection when, without
+	 * them, no discovered endpoint would be healthy while some still await their first probe;
+	 * ends the draining when nothing it waits for is left. Before {@link #publishEntries()}.
+	 */
+	private void drain(List<Entry> removedHealthy, List<Entry> fresh) {
+		if (!this.drainingEntries.isEmpty() && this.probing) {
+			// The set changed again during the draining: wait for the newcomers' first probes too.
+			this.drainWaitsFor.addAll(fresh);
+		}
+		if (!removedHealthy.isEmpty() && this.probing && !this.config.ignoreHealth() && !this.closed) {
+			List<Entry> awaiting = new ArrayList<>();
+			boolean healthy = false;
+			for (Entry entry : this.entries.values()) {
+				if (entry.tracker.status() == HealthStatus.HEALTHY) {
+					healthy = true;
+					break;
+				}
+				if (entry.lastCheck == null) {
+					awaiting.add(entry);
+				}
+			}
+			if (!healthy && !awaiting.isEmpty()) {
+				boolean started = this.drainingEntries.isEmpty();
+				for (Entry entry : removedHealthy) {
+					entry.draining = true;
+					entry.publish();
+					this.drainingEntries.put(entry.endpoint, entry);
+				}
+				this.drainWaitsFor.addAll(awaiting);
+				if (started) {
+					// The deadline is not moved by later changes: an endpoint is never picked
+					// longer than one probe timeout after discovery dropped it.
+					long episode = ++this.drainEpisode;
+					this.drainTimer = this.scheduler.schedule(() -> {
+						if (this.drainEpisode == episode && !this.closed) {
+							stopDraining("none passed within " + format(this.config.timeout()));
+						}
+					}, this.config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+				}
+				logger.info("[{}] still picking {} (left discovery, no longer probed) until one of {} passes its "
+						+ "first probe, at most {}: no discovered endpoint is healthy yet", this.name,
+						truncate(List.copyOf(this.drainingEntries.keySet())), truncate(endpointsOf(this.drainWaitsFor)),
+						format(this.config.timeout()));
+				return;
+			}
+		}
+		if (!this.drainingEntries.isEmpty() && this.drainWaitsFor.isEmpty()) {
+			stopDraining("none awaits its first probe any more");
+		}
+	}
+
+	/**
+	 * Ends the draining: the endpoints that left discovery are no longer picked.
+	 * @param reason why, for the log
+	 */
+	private void stopDraining(String reason) {
+		if (this.drainingEntries.isEmpty()) {
+			return;
+		}
+		List<Endpoint> dropped = List.copyOf(this.drainingEntries.keySet());
+		this.drainingEntries.clear();
+		this.drainWaitsFor.clear();
+		cancel(this.drainTimer);
+		this.drainTimer = null;
+		this.drainEpisode++;
+		logger.info("[{}] no longer picking {}, which left discovery: {}", this.name, truncate(dropped), reason);
+		publishEntries();
+		rebuildSelection();
+	}
+
+	private static List<Endpoint> endpointsOf(Set<Entry> entries) {
+		List<Endpoint> endpoints = new ArrayList<>(entries.size());
+		for (Entry entry : entries) {
+			endpoints.add(entry.endpoint);
+		}
+		endpoints.sort(ADDRESS_ORDER);
+		return endpoints;
+	}
+
 	private void publishEntries() {
-		this.entryList = List.copyOf(this.entries.values());
+		if (this.drainingEntries.isEmpty()) {
+			this.entryList = List.copyOf(this.entries.values());
+		}
+		else {
+			// Draining endpoints are shown with their last state and a cause saying they left
+			// discovery, so that every endpoint picks can return is listed; one that discovery
+			// found again is shown once, as discovered.
+			List<Entry> shown = new ArrayList<>(this.entries.values());
+			for (Entry entry : this.drainingEntries.values()) {
+				if (!this.entries.containsKey(entry.endpoint)) {
+					shown.add(entry);
+				}
+			}
+			shown.sort(Comparator.comparing((Entry entry) -> entry.endpoint, ADDRESS_ORDER));
+			this.entryList = List.copyOf(shown);
+		}
 		Map<Endpoint, Entry> index = new java.util.HashMap<>();
 		for (Entry entry : this.entries.values()) {
 			index.put(entry.endpoint, entry);
@@ -472,6 +618,7 @@ final class ClavierListener implements Listener {
 			entry.inFlight.cancel(true);
 		}
 		this.awaitingFirstProbe.remove(entry);
+		this.drainWaitsFor.remove(entry);
 		if (this.scout != null) {
 			try {
 				this.scout.release(entry.endpoint);
@@ -486,9 +633,22 @@ final class ClavierListener implements Listener {
 	// --- probes (scheduler thread) ---
 
 	private void probe(Entry entry) {
-		if (this.closed || entry.removed || entry.inFlight != null || this.scout == null) {
+		if (this.closed || entry.removed || entry.inFlight != null || entry.waitingForSlot || this.scout == null) {
 			return;
 		}
+		if (this.probesInFlight >= this.config.maxProbesInFlight()) {
+			// Not handed over yet, so its timeout does not run while it waits (see the class Javadoc).
+			entry.waitingForSlot = true;
+			this.waitingForSlot.addLast(entry);
+			if (!this.slotsFullLogged) {
+				this.slotsFullLogged = true;
+				logger.info("[{}] {} probes in flight, the most allowed (maxProbesInFlight); more wait for one to end, "
+						+ "so endpoints may be probed less often than every {}", this.name, this.probesInFlight,
+						format(this.config.interval()));
+			}
+			return;
+		}
+		this.probesInFlight++;
 		long start = System.nanoTime();
 		CompletableFuture<ProbeResult> result;
 		try {
@@ -507,6 +667,18 @@ final class ClavierListener implements Listener {
 			long end = System.nanoTime();
 			onScheduler(() -> probed(entry, guarded, start, end, outcome, failure));
 		});
+	}
+
+	/**
+	 * Starts the probes that wait for a slot, oldest first, while slots are free. Endpoints
+	 * removed meanwhile are skipped.
+	 */
+	private void startWaiting() {
+		while (this.probesInFlight < this.config.maxProbesInFlight() && !this.waitingForSlot.isEmpty()) {
+			Entry next = this.waitingForSlot.pollFirst();
+			next.waitingForSlot = false;
+			probe(next);
+		}
 	}
 
 	/**
@@ -554,6 +726,9 @@ final class ClavierListener implements Listener {
 		if (entry.inFlight == attempt) {
 			entry.inFlight = null;
 		}
+		// Every probe handed over ends here once, removed endpoints' and timed-out ones included.
+		this.probesInFlight--;
+		startWaiting();
 		if (this.closed || entry.removed) {
 			return;
 		}
@@ -588,6 +763,14 @@ final class ClavierListener implements Listener {
 		}
 		if (this.awaitingFirstProbe.remove(entry)) {
 			checkReady();
+		}
+		if (!this.drainingEntries.isEmpty()) {
+			if (after == HealthStatus.HEALTHY) {
+				stopDraining(endpoint + " is healthy");
+			}
+			else if (this.drainWaitsFor.remove(entry) && this.drainWaitsFor.isEmpty()) {
+				stopDraining("no endpoint that awaited its first probe passed it");
+			}
 		}
 		Duration wait = Delays.jittered(this.config.interval(), this.config.jitter(), ThreadLocalRandom.current().nextDouble())
 			.minus(latency);
@@ -657,6 +840,11 @@ final class ClavierListener implements Listener {
 			if (entry.tracker.status() == HealthStatus.HEALTHY) {
 				healthy.add(entry.endpoint);
 			}
+		}
+		if (healthy.isEmpty() && !this.drainingEntries.isEmpty()) {
+			// Endpoints that left discovery while healthy, picked until a replacement passes
+			// (drain); only while no discovered endpoint is healthy, in address order too.
+			healthy.addAll(this.drainingEntries.keySet());
 		}
 		List<Endpoint> pickable;
 		boolean fallback = false;
@@ -864,6 +1052,12 @@ final class ClavierListener implements Listener {
 
 		boolean removed;
 
+		/** Whether it left discovery and is still picked (see the class Javadoc). */
+		boolean draining;
+
+		/** Whether its probe is due and waits for a slot in {@code waitingForSlot}. */
+		boolean waitingForSlot;
+
 		final java.util.concurrent.atomic.AtomicInteger callFailures = new java.util.concurrent.atomic.AtomicInteger();
 
 		volatile EndpointState state;
@@ -884,7 +1078,13 @@ final class ClavierListener implements Listener {
 		}
 
 		void publish() {
-			String cause = this.recent.isEmpty() ? "discovered, not probed yet" : this.recent.getLast().cause();
+			String cause;
+			if (this.draining) {
+				cause = "left discovery; still picked, no longer probed, until a new endpoint passes its first probe";
+			}
+			else {
+				cause = this.recent.isEmpty() ? "discovered, not probed yet" : this.recent.getLast().cause();
+			}
 			this.state = new EndpointState(this.endpoint, this.tracker.status(), this.lastCheck, this.latency,
 					this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions);
 		}

@@ -12,6 +12,16 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * {@link #getEndpoint()} reads one immutable snapshot: no lock, no allocation. Every method is
  * thread-safe.
+ * <p>
+ * <b>Draining.</b> When discovery replaces endpoints, for example a DNS answer moving from one
+ * address to another, the new ones are UNKNOWN until their first probe. So that picks do not
+ * fail in between, endpoints that leave discovery while HEALTHY stay in the {@link #selection()}
+ * (draining) if without them no discovered endpoint would be healthy while some still await
+ * their first probe. A draining endpoint is no longer probed; it goes as soon as a discovered
+ * endpoint becomes healthy, when every one that awaited its first probe has had it, or one probe
+ * timeout ({@link ListenerConfig#timeout()}) after it left discovery, whichever comes first, and
+ * at once when the listener closes. {@link #endpoints()} lists it with its last state and a
+ * cause starting "left discovery".
  */
 public interface Listener {
 
@@ -29,7 +39,8 @@ public interface Listener {
 
 	/**
 	 * Returns one endpoint picked by the listener's filter among the healthy ones (or among all
-	 * discovered ones when health is ignored or the all-down policy falls back).
+	 * discovered ones when health is ignored or the all-down policy falls back), draining ones
+	 * included while they last.
 	 * @return the endpoint
 	 * @throws NoHealthyEndpointException if there is none to pick
 	 * @throws IllegalStateException if the listener was removed or its engine closed
@@ -45,7 +56,9 @@ public interface Listener {
 	Selection selection();
 
 	/**
-	 * Returns every discovered endpoint with its health, in a stable order (host, then port).
+	 * Returns every discovered endpoint with its health, in a stable order (host, then port),
+	 * and the draining ones (see the class Javadoc) with their last state and a cause starting
+	 * "left discovery", so that every endpoint a pick can return is listed.
 	 * @return a snapshot
 	 */
 	List<EndpointState> endpoints();
@@ -72,7 +85,8 @@ public interface Listener {
 
 	/**
 	 * Probes every endpoint now, outside the schedule (an endpoint already being probed is
-	 * left to finish).
+	 * left to finish); beyond {@link ListenerConfig#maxProbesInFlight()} at once, probes wait
+	 * for running ones to end.
 	 */
 	void probeNow();
 

@@ -37,10 +37,13 @@ import org.jspecify.annotations.Nullable;
  * @param discoveryRetryMax longest wait between failed discovery attempts
  * @param outlierFailures consecutive failed real calls that take an endpoint out of rotation until
  * its next passing probe (passive outlier detection); 0 turns it off
+ * @param maxProbesInFlight most probes of the listener running at once; probes that fall due beyond
+ * it wait for a free slot, in order, their timeout not running yet
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration timeout,
 		double jitter, int rise, int fall, boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty,
-		Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures) {
+		Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures,
+		int maxProbesInFlight) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -68,6 +71,13 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 	/** Default consecutive failed real calls that eject an endpoint: 5, as Envoy's consecutive-5xx default. */
 	public static final int DEFAULT_OUTLIER_FAILURES = 5;
+
+	/**
+	 * Default most probes in flight per listener: 1024. Far above what a healthy set needs
+	 * (10,000 endpoints probed every 5 s in 10 ms each keep 20 in flight), and few enough that a
+	 * machine doing a few thousand probes a second starts each one well within its timeout.
+	 */
+	public static final int DEFAULT_MAX_PROBES_IN_FLIGHT = 1024;
 
 	/**
 	 * Creates a configuration, checking every rule the builder checks.
@@ -101,6 +111,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 		if (outlierFailures < 0) {
 			throw new IllegalArgumentException("outlierFailures: " + outlierFailures + " (expected: >= 0, 0 turns it off)");
+		}
+		if (maxProbesInFlight < 1) {
+			throw new IllegalArgumentException("maxProbesInFlight: " + maxProbesInFlight + " (expected: >= 1)");
 		}
 	}
 
@@ -139,7 +152,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.clearOnEmpty(this.clearOnEmpty)
 			.discoveryTimeout(this.discoveryTimeout)
 			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax)
-			.outlierFailures(this.outlierFailures);
+			.outlierFailures(this.outlierFailures)
+			.maxProbesInFlight(this.maxProbesInFlight);
 	}
 
 	private static void positive(String name, Duration value) {
@@ -184,6 +198,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private Duration discoveryRetryMax = DEFAULT_DISCOVERY_RETRY_MAX;
 
 		private int outlierFailures = DEFAULT_OUTLIER_FAILURES;
+
+		private int maxProbesInFlight = DEFAULT_MAX_PROBES_IN_FLIGHT;
 
 		Builder() {
 		}
@@ -356,6 +372,22 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets how many probes of the listener may run at once. Probes that fall due beyond it
+		 * wait, in the order they fell due, and start as running ones end; their timeout starts
+		 * when they do. So when the engine or the machine cannot keep up, endpoints are probed
+		 * less often than every interval instead of failing probes that were never sent. Default: 1024.
+		 * @param maxProbesInFlight the bound, 1 or more
+		 * @return this builder
+		 */
+		public Builder maxProbesInFlight(int maxProbesInFlight) {
+			if (maxProbesInFlight < 1) {
+				throw new IllegalArgumentException("maxProbesInFlight: " + maxProbesInFlight + " (expected: >= 1)");
+			}
+			this.maxProbesInFlight = maxProbesInFlight;
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -368,7 +400,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Scout scout = (this.scout != null) ? this.scout : TcpScout.builder().build();
 			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, this.timeout, this.jitter, this.rise,
 					this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
-					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures);
+					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight);
 		}
 
 	}

@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import dev.clavier.discovery.StaticDiscovery;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,6 +42,9 @@ class ClavierIntegrationTests {
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	private static final String[] HOSTS = { "127.0.0.1", "127.0.0.2", "127.0.0.3" };
+
+	/** Time bound of a picking loop, far above what it needs: the test stops it. */
+	private static final Duration MAX_PICKING = Duration.ofSeconds(60);
 
 	private TestDnsServer dns;
 
@@ -94,18 +101,22 @@ class ClavierIntegrationTests {
 			assertThat(spread(listener, 300)).containsOnlyKeys(HOSTS).allSatisfy((host, count) -> assertThat(count).isEqualTo(100));
 
 			second.healthStatus(503);
-			await().atMost(WAIT).until(() -> status(listener, HOSTS[1]) == HealthStatus.UNHEALTHY);
+			// States are published at once, the selection a moment later (rebuilt once per burst).
+			await().atMost(WAIT).until(() -> status(listener, HOSTS[1]) == HealthStatus.UNHEALTHY
+					&& listener.selection().size() == 2);
 			assertThat(listener.endpoints().get(1).lastError()).isEqualTo("HTTP 503");
 			assertThat(spread(listener, 200)).containsOnlyKeys(HOSTS[0], HOSTS[2]);
 
 			third.stop();
-			await().atMost(WAIT).until(() -> status(listener, HOSTS[2]) == HealthStatus.UNHEALTHY);
+			await().atMost(WAIT).until(() -> status(listener, HOSTS[2]) == HealthStatus.UNHEALTHY
+					&& listener.selection().size() == 1);
 			assertThat(spread(listener, 100)).containsOnlyKeys(HOSTS[0]);
 
 			second.healthStatus(200);
 			third.start();
 			await().atMost(WAIT)
-				.until(() -> status(listener, HOSTS[1]) == HealthStatus.HEALTHY && status(listener, HOSTS[2]) == HealthStatus.HEALTHY);
+				.until(() -> status(listener, HOSTS[1]) == HealthStatus.HEALTHY && status(listener, HOSTS[2]) == HealthStatus.HEALTHY
+						&& listener.selection().size() == 3);
 			assertThat(spread(listener, 300)).containsOnlyKeys(HOSTS);
 		}
 	}
@@ -129,6 +140,72 @@ class ClavierIntegrationTests {
 			await().atMost(WAIT).until(() -> second.healthChecks() >= checksOfAdded + 2);
 			// The removed endpoint is probed no more (one probe may have been in flight).
 			assertThat(first.healthChecks()).isLessThanOrEqualTo(checksOfRemoved + 1);
+		}
+	}
+
+	@Test
+	void dnsAnswerMovingToAnotherAddressShouldNeverLeaveNothingToPick() throws Exception {
+		assumeLoopbackHosts();
+		TestTcpBackend first = TestTcpBackend.start(HOSTS[1], 0, TcpMode.ACCEPT);
+		int port = first.port();
+		try (first; TestTcpBackend second = TestTcpBackend.start(HOSTS[2], port, TcpMode.ACCEPT)) {
+			this.dns.a("backend.svc.test", 0, HOSTS[1]);
+			Listener listener = this.clavier.addListener("backend",
+					fast(DnsDiscovery.builder().name("backend.svc.test").port(port).servers(this.dns.hostAndPort())
+						.minTtl(Duration.ofMillis(20)).build()).scout(TcpScout.builder().build()).build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			AtomicBoolean picking = new AtomicBoolean(true);
+			AtomicLong picks = new AtomicLong();
+			ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+			Thread picker = new Thread(() -> {
+				long deadline = System.nanoTime() + MAX_PICKING.toNanos();
+				for (long i = 0; i < 1_000_000_000L && picking.get() && System.nanoTime() < deadline; i++) {
+					try {
+						listener.getEndpoint();
+					}
+					catch (RuntimeException ex) {
+						failures.add(ex.toString());
+					}
+					picks.incrementAndGet();
+				}
+			}, "clavier-test-picker");
+			picker.setDaemon(true);
+			picker.start();
+			// Back and forth: each move removes the only healthy endpoint and adds an unprobed one.
+			for (int move = 0; move < 6; move++) {
+				String to = HOSTS[1 + (move + 1) % 2];
+				this.dns.a("backend.svc.test", 0, to);
+				await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+					.until(() -> listener.selection().endpoints().stream().map(Endpoint::host).toList().equals(List.of(to)));
+				long seen = picks.get();
+				await().atMost(WAIT).until(() -> picks.get() > seen + 10_000);
+				assertThat(listener.endpoints()).extracting((state) -> state.endpoint().host()).containsExactly(to);
+				assertThat(spread(listener, 100)).containsOnlyKeys(to);
+			}
+			picking.set(false);
+			picker.join(WAIT.toMillis());
+			assertThat(picker.isAlive()).isFalse();
+			assertThat(failures).as("failed picks out of %d", picks.get()).isEmpty();
+		}
+	}
+
+	@Test
+	void dnsAnswerMovingToAnAddressWhereNothingListensShouldStopPickingTheOldOne() throws Exception {
+		assumeLoopbackHosts();
+		try (TestTcpBackend old = TestTcpBackend.start(HOSTS[1], 0, TcpMode.ACCEPT)) {
+			this.dns.a("backend.svc.test", 0, HOSTS[1]);
+			Listener listener = this.clavier.addListener("backend",
+					fast(DnsDiscovery.builder().name("backend.svc.test").port(old.port()).servers(this.dns.hostAndPort())
+						.minTtl(Duration.ofMillis(20)).build()).scout(TcpScout.builder().build()).build());
+			assertThat(listener.awaitReady(WAIT)).isTrue();
+			assertThat(listener.getEndpoint().host()).isEqualTo(HOSTS[1]);
+			// Nothing listens on 127.0.0.4: its first probe fails, and the old endpoint is dropped.
+			this.dns.a("backend.svc.test", 0, "127.0.0.4");
+			await().atMost(WAIT).until(() -> listener.selection().isEmpty()
+					&& listener.endpoints().stream().noneMatch((state) -> state.endpoint().host().equals(HOSTS[1])));
+			assertThat(status(listener, "127.0.0.4")).isEqualTo(HealthStatus.UNHEALTHY);
+			assertThatExceptionOfType(NoHealthyEndpointException.class).isThrownBy(listener::getEndpoint)
+				.withMessageStartingWith("[backend] no healthy endpoint: 1 discovered (0 HEALTHY, 1 UNHEALTHY, 0 UNKNOWN)");
 		}
 	}
 
@@ -185,7 +262,8 @@ class ClavierIntegrationTests {
 			assertThat(listener.endpoints()).extracting((state) -> state.endpoint().weight()).containsExactly(5, 3);
 			assertThat(listener.endpoints()).extracting(EndpointState::status).containsOnly(HealthStatus.HEALTHY);
 			first.status("", ServingStatus.NOT_SERVING);
-			await().atMost(WAIT).until(() -> status(listener, HOSTS[0]) == HealthStatus.UNHEALTHY);
+			await().atMost(WAIT).until(() -> status(listener, HOSTS[0]) == HealthStatus.UNHEALTHY
+					&& listener.selection().size() == 1);
 			assertThat(listener.endpoints().get(0).lastError()).contains("NOT_SERVING");
 			assertThat(spread(listener, 50)).containsOnlyKeys(HOSTS[1]);
 		}

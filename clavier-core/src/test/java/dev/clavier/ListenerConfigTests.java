@@ -29,7 +29,9 @@ class ListenerConfigTests {
 		assertThat(config.ignoreHealth()).isFalse();
 		assertThat(config.clearOnEmpty()).isFalse();
 		assertThat(config.outlierFailures()).isEqualTo(5);
+		assertThat(config.maxProbesInFlight()).isEqualTo(1024);
 		assertThat(config.toBuilder().build()).isEqualTo(config);
+		assertThat(config.toBuilder().maxProbesInFlight(8).build().toBuilder().build().maxProbesInFlight()).isEqualTo(8);
 	}
 
 	@Test
@@ -55,6 +57,8 @@ class ListenerConfigTests {
 			.withMessage("jitter: 0.7 (expected: 0...0.5)");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.outlierFailures(-1))
 			.withMessageStartingWith("outlierFailures: -1");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxProbesInFlight(0))
+			.withMessage("maxProbesInFlight: 0 (expected: >= 1)");
 	}
 
 	@Test

@@ -73,6 +73,8 @@ final class ClavierListenerConfigMapper {
 		apply(prefix + "scout.jitter", scout.getJitter(), () -> builder.jitter(scout.getJitter()));
 		apply(prefix + "scout.rise", scout.getRise(), () -> builder.rise(scout.getRise()));
 		apply(prefix + "scout.fall", scout.getFall(), () -> builder.fall(scout.getFall()));
+		apply(prefix + "scout.max-in-flight", scout.getMaxInFlight(),
+				() -> builder.maxProbesInFlight(scout.getMaxInFlight()));
 		apply(prefix + "discovery.timeout", discovery.getTimeout(),
 				() -> builder.discoveryTimeout(discovery.getTimeout()));
 		apply(prefix + "discovery.retry-min", discovery.getRetryMin(),
@@ -253,7 +255,7 @@ final class ClavierListenerConfigMapper {
 			case "send", "expect" -> "write non-empty text, for example PING or +PONG";
 			case "authority" -> "write host or host:port, for example backend.example.com";
 			case "insecure-trust-all" -> "set scout.http.tls to true as well, or remove insecure-trust-all";
-			case "rise", "fall", "consecutive-failures" -> "write a whole number of 1 or more";
+			case "rise", "fall", "consecutive-failures", "max-in-flight" -> "write a whole number of 1 or more";
 			case "jitter" -> "write a fraction of the interval from 0 to 0.5, for example 0.1";
 			default -> "write a valid value as the reason says";
 		};

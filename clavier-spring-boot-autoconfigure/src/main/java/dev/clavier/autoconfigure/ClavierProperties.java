@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import dev.clavier.AllDownPolicy;
 import dev.clavier.Endpoint;
+import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.dns.DnsRecordType;
 import org.jspecify.annotations.Nullable;
 
@@ -232,6 +233,10 @@ public class ClavierProperties implements InitializingBean {
 		if (!(scout.getJitter() >= 0 && scout.getJitter() <= 0.5)) {
 			throw new ClavierConfigurationException(prefix + "jitter", scout.getJitter(), "expected: 0...0.5",
 					"write a fraction of the interval such as 0.1");
+		}
+		if (scout.getMaxInFlight() < 1) {
+			throw new ClavierConfigurationException(prefix + "max-in-flight", scout.getMaxInFlight(), "expected: >= 1",
+					"write how many probes may run at once, for example 1024");
 		}
 	}
 
@@ -650,6 +655,12 @@ public class ClavierProperties implements InitializingBean {
 		private double jitter = 0.1;
 
 		/**
+		 * Most probes of this listener running at once; probes due beyond it wait for one to end,
+		 * so that an overloaded engine probes less often instead of failing probes it has not sent.
+		 */
+		private int maxInFlight = ListenerConfig.DEFAULT_MAX_PROBES_IN_FLIGHT;
+
+		/**
 		 * Settings of the http model.
 		 */
 		private final Http http = new Http();
@@ -710,6 +721,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setJitter(double jitter) {
 			this.jitter = jitter;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
 		}
 
 		public Http getHttp() {

@@ -117,7 +117,8 @@ class ClavierAutoConfigurationTests {
 				"clavier.listeners.backend.discovery.clear-on-empty=true", "clavier.listeners.backend.scout.model=http",
 				"clavier.listeners.backend.scout.interval=3s", "clavier.listeners.backend.scout.timeout=500ms",
 				"clavier.listeners.backend.scout.rise=3", "clavier.listeners.backend.scout.fall=4",
-				"clavier.listeners.backend.scout.jitter=0.2", "clavier.listeners.backend.scout.http.path=/health",
+				"clavier.listeners.backend.scout.jitter=0.2", "clavier.listeners.backend.scout.max-in-flight=16",
+				"clavier.listeners.backend.scout.http.path=/health",
 				"clavier.listeners.backend.scout.http.method=HEAD",
 				"clavier.listeners.backend.scout.http.expected-statuses=200-299",
 				"clavier.listeners.backend.scout.http.headers.X-Probe=clavier",
@@ -146,6 +147,7 @@ class ClavierAutoConfigurationTests {
 				assertThat(config.rise()).isEqualTo(3);
 				assertThat(config.fall()).isEqualTo(4);
 				assertThat(config.jitter()).isEqualTo(0.2);
+				assertThat(config.maxProbesInFlight()).isEqualTo(16);
 				assertThat(config.ignoreHealth()).isTrue();
 				assertThat(config.allDownPolicy()).isEqualTo(AllDownPolicy.ALL);
 				assertThat(config.clearOnEmpty()).isTrue();

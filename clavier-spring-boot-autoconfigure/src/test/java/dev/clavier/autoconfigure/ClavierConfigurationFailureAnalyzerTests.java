@@ -93,6 +93,8 @@ class ClavierConfigurationFailureAnalyzerTests {
 						new String[] { L + "discovery.dns.port=80", L + "scout.fall=0" }),
 				arguments("jitter above 0.5", L + "scout.jitter",
 						new String[] { L + "discovery.dns.port=80", L + "scout.jitter=0.9" }),
+				arguments("no probe in flight", L + "scout.max-in-flight",
+						new String[] { L + "discovery.dns.port=80", L + "scout.max-in-flight=0" }),
 				arguments("bad resolver address", L + "discovery.dns.servers",
 						new String[] { L + "discovery.dns.port=80", L + "discovery.dns.servers=dns.example.com:53" }),
 				arguments("bad DNS name", L + "discovery.dns.name",
