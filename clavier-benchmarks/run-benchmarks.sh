@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark of docs/benchmarks.md in order, writing the output to $OUT.
 # Build first: ./mvnw -B package -pl clavier-benchmarks -am -DskipTests
-# Needs: Linux (127.0.0.x loopback addresses), ulimit -n >= 12000, about 20 minutes.
+# Needs: Linux (127.0.0.x loopback addresses), ulimit -n >= 12000, about 25 minutes.
 set -eu
 JAR=${JAR:-clavier-benchmarks/target/benchmarks.jar}
 OUT=${OUT:-clavier-benchmarks/results/$(date -u +%Y%m%dT%H%MZ)}
@@ -23,7 +23,7 @@ java -jar "$JAR" 'SelectionBenchmark|RequestPathBenchmark' -prof gc -rf json -rf
 uptime | tee -a "$OUT/jmh.txt"
 
 # 3: probe scale.
-for model in tcp http; do
+for model in tcp http http-close; do
 	for endpoints in 1000 5000 10000; do
 		uptime | tee "$OUT/probe-$model-$endpoints.txt"
 		java -cp "$JAR" dev.clavier.benchmarks.ProbeScale "$model" "$endpoints" 100 10 30 2>&1 | tee -a "$OUT/probe-$model-$endpoints.txt"
