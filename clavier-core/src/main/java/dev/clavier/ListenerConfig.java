@@ -73,11 +73,13 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 	public static final int DEFAULT_OUTLIER_FAILURES = 5;
 
 	/**
-	 * Default most probes in flight per listener: 1024. Far above what a healthy set needs
-	 * (10,000 endpoints probed every 5 s in 10 ms each keep 20 in flight), and few enough that a
-	 * machine doing a few thousand probes a second starts each one well within its timeout.
+	 * Default most probes in flight per listener: 512. Far above what a healthy set needs
+	 * (10,000 endpoints probed every 5 s in 10 ms each keep 20 in flight; 1,280 endpoints that
+	 * never answer, each holding a slot for the 2 s timeout every 5 s, fill it), and few enough
+	 * that a first round of 1,000 HTTP probes from a cold JVM passes: with 1,024 at once they
+	 * timed out on two cores (docs/benchmarks.md).
 	 */
-	public static final int DEFAULT_MAX_PROBES_IN_FLIGHT = 1024;
+	public static final int DEFAULT_MAX_PROBES_IN_FLIGHT = 512;
 
 	/**
 	 * Creates a configuration, checking every rule the builder checks.
@@ -375,7 +377,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * Sets how many probes of the listener may run at once. Probes that fall due beyond it
 		 * wait, in the order they fell due, and start as running ones end; their timeout starts
 		 * when they do. So when the engine or the machine cannot keep up, endpoints are probed
-		 * less often than every interval instead of failing probes that were never sent. Default: 1024.
+		 * less often than every interval instead of failing probes that were never sent. Default: 512.
 		 * @param maxProbesInFlight the bound, 1 or more
 		 * @return this builder
 		 */

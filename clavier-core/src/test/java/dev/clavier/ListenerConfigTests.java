@@ -29,7 +29,7 @@ class ListenerConfigTests {
 		assertThat(config.ignoreHealth()).isFalse();
 		assertThat(config.clearOnEmpty()).isFalse();
 		assertThat(config.outlierFailures()).isEqualTo(5);
-		assertThat(config.maxProbesInFlight()).isEqualTo(1024);
+		assertThat(config.maxProbesInFlight()).isEqualTo(512);
 		assertThat(config.toBuilder().build()).isEqualTo(config);
 		assertThat(config.toBuilder().maxProbesInFlight(8).build().toBuilder().build().maxProbesInFlight()).isEqualTo(8);
 	}

@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * open connections; when that would not fit one process's descriptor limit (kept connections at
  * 10,000 endpoints), the hosts are split over several peer processes.
  * <p>
- * {@code java -cp benchmarks.jar dev.clavier.benchmarks.ProbeScale <tcp|http|http-close> <endpoints> [hosts] [warm-up s] [duration s]}
+ * {@code java [-Dio=N] [-Dinflight=N] -cp benchmarks.jar dev.clavier.benchmarks.ProbeScale <tcp|http|http-close> <endpoints> [hosts] [warm-up s] [duration s]}
  */
 public final class ProbeScale {
 
@@ -99,6 +99,8 @@ public final class ProbeScale {
 				.scout(scout)
 				.interval(Duration.ofSeconds(1))
 				.timeout(Duration.ofMillis(800))
+				// -Dinflight=N: the listener's bound on probes in flight (default: the engine's).
+				.maxProbesInFlight(Integer.getInteger("inflight", ListenerConfig.DEFAULT_MAX_PROBES_IN_FLIGHT))
 				.build());
 			listener.subscribe(new ListenerObserver() {
 

@@ -236,7 +236,7 @@ public class ClavierProperties implements InitializingBean {
 		}
 		if (scout.getMaxInFlight() < 1) {
 			throw new ClavierConfigurationException(prefix + "max-in-flight", scout.getMaxInFlight(), "expected: >= 1",
-					"write how many probes may run at once, for example 1024");
+					"write how many probes may run at once, for example 512");
 		}
 	}
 
