@@ -55,6 +55,19 @@ class ClavierListenerTests {
 	 * Returns a configuration whose probes come seldom and may take long, so that a test decides
 	 * when a scripted hanging probe ends.
 	 */
+	/**
+	 * Starts a listener on {@code discovery} (holding A), then moves discovery to B, whose first
+	 * probe hangs until the test completes it; returns once that probe is in flight.
+	 */
+	private Listener listenerMovedFromAToHangingB(MutableDiscovery discovery) throws InterruptedException {
+		Listener listener = this.clavier.addListener("svc", slow(discovery).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		this.scout.set(B.address(), Verdict.HANG);
+		discovery.set(B);
+		await().atMost(WAIT).until(() -> this.scout.hanging.size() == 1);
+		return listener;
+	}
+
 	private ListenerConfig.Builder slow(dev.clavier.discovery.Discovery discovery) {
 		return fast(discovery).interval(Duration.ofMinutes(10)).timeout(Duration.ofMinutes(1));
 	}
@@ -297,11 +310,7 @@ class ClavierListenerTests {
 	@Test
 	void discoveryWhenItReplacesTheOnlyHealthyEndpointShouldKeepPickingItUntilTheNewOnePasses() throws Exception {
 		MutableDiscovery discovery = new MutableDiscovery(Duration.ofMillis(20), A);
-		Listener listener = this.clavier.addListener("svc", slow(discovery).build());
-		assertThat(listener.awaitReady(WAIT)).isTrue();
-		this.scout.set(B.address(), Verdict.HANG);
-		discovery.set(B);
-		await().atMost(WAIT).until(() -> this.scout.hanging.size() == 1);
+		Listener listener = listenerMovedFromAToHangingB(discovery);
 		// B awaits its first probe: A, gone from discovery, is still picked and shown as draining.
 		assertThat(listener.selection().endpoints()).containsExactly(A);
 		assertThat(listener.getEndpoint()).isEqualTo(A);
@@ -323,11 +332,7 @@ class ClavierListenerTests {
 	@Test
 	void discoveryWhenTheNewEndpointFailsItsFirstProbeShouldStopPickingTheRemovedOne() throws Exception {
 		MutableDiscovery discovery = new MutableDiscovery(Duration.ofMillis(20), A);
-		Listener listener = this.clavier.addListener("svc", slow(discovery).build());
-		assertThat(listener.awaitReady(WAIT)).isTrue();
-		this.scout.set(B.address(), Verdict.HANG);
-		discovery.set(B);
-		await().atMost(WAIT).until(() -> this.scout.hanging.size() == 1);
+		Listener listener = listenerMovedFromAToHangingB(discovery);
 		assertThat(listener.getEndpoint()).isEqualTo(A);
 		this.scout.hanging.get(0).complete(ProbeResult.failed("scripted failure"));
 		await().atMost(WAIT).until(() -> listener.selection().isEmpty());
@@ -388,11 +393,7 @@ class ClavierListenerTests {
 	@Test
 	void removeListenerWhileDrainingShouldLeaveNothingToPick() throws Exception {
 		MutableDiscovery discovery = new MutableDiscovery(Duration.ofMillis(20), A);
-		Listener listener = this.clavier.addListener("svc", slow(discovery).build());
-		assertThat(listener.awaitReady(WAIT)).isTrue();
-		this.scout.set(B.address(), Verdict.HANG);
-		discovery.set(B);
-		await().atMost(WAIT).until(() -> this.scout.hanging.size() == 1);
+		Listener listener = listenerMovedFromAToHangingB(discovery);
 		assertThat(listener.getEndpoint()).isEqualTo(A);
 		assertThat(this.clavier.removeListener("svc")).isTrue();
 		assertThat(listener.selection().isEmpty()).isTrue();
