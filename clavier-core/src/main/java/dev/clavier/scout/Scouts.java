@@ -1,9 +1,9 @@
 package dev.clavier.scout;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.clavier.ModelOptions;
 import dev.clavier.internal.ModelRegistry;
@@ -55,62 +55,23 @@ public final class Scouts {
 	}
 
 	private static List<ScoutProvider> builtIns() {
-		List<ScoutProvider> providers = new ArrayList<>();
-		providers.add(new ScoutProvider() {
+		return List.of(new BuiltIn("none", (options) -> {
+			ModelOptions.of("none", options).done();
+			return none();
+		}), new dev.clavier.scout.grpc.GrpcScoutProvider(), new BuiltIn("tcp", TcpScout::fromOptions),
+				new BuiltIn("redis", TcpScout::redisFromOptions), new BuiltIn("http", HttpScout::fromOptions));
+	}
 
-			@Override
-			public String model() {
-				return "none";
-			}
+	/**
+	 * A built-in model: its name and how options make the scout.
+	 */
+	private record BuiltIn(String model, Function<Map<String, String>, Scout> factory) implements ScoutProvider {
 
-			@Override
-			public Scout create(Map<String, String> options) {
-				ModelOptions.of("none", options).done();
-				return none();
-			}
+		@Override
+		public Scout create(Map<String, String> options) {
+			return this.factory.apply(options);
+		}
 
-		});
-		providers.add(new dev.clavier.scout.grpc.GrpcScoutProvider());
-		providers.add(new ScoutProvider() {
-
-			@Override
-			public String model() {
-				return "tcp";
-			}
-
-			@Override
-			public Scout create(Map<String, String> options) {
-				return TcpScout.fromOptions(options);
-			}
-
-		});
-		providers.add(new ScoutProvider() {
-
-			@Override
-			public String model() {
-				return "redis";
-			}
-
-			@Override
-			public Scout create(Map<String, String> options) {
-				return TcpScout.redisFromOptions(options);
-			}
-
-		});
-		providers.add(new ScoutProvider() {
-
-			@Override
-			public String model() {
-				return "http";
-			}
-
-			@Override
-			public Scout create(Map<String, String> options) {
-				return HttpScout.fromOptions(options);
-			}
-
-		});
-		return providers;
 	}
 
 }
