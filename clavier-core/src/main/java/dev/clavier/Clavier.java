@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ public final class Clavier implements AutoCloseable {
 
 	// guarded by lock
 	private final Map<String, ClavierListener> listeners = new LinkedHashMap<>();
+
+	private final List<ClavierObserver> observers = new CopyOnWriteArrayList<>();
 
 	// guarded by lock
 	private boolean closed;
@@ -112,6 +115,7 @@ public final class Clavier implements AutoCloseable {
 		listener.start();
 		logger.info("[{}] listener added: discovery {}, scout {}, filter {}", name, config.discovery().model(),
 				config.scout().model(), config.filter().model());
+		notifyObservers(listener, true);
 		return listener;
 	}
 
@@ -131,7 +135,36 @@ public final class Clavier implements AutoCloseable {
 		}
 		listener.close();
 		logger.info("[{}] listener removed", name);
+		notifyObservers(listener, false);
 		return true;
+	}
+
+	/**
+	 * Subscribes an observer to listeners added and removed from now on.
+	 * @param observer the observer
+	 * @return closing it unsubscribes the observer
+	 */
+	public AutoCloseable subscribe(ClavierObserver observer) {
+		Objects.requireNonNull(observer, "observer");
+		this.observers.add(observer);
+		return () -> this.observers.remove(observer);
+	}
+
+	private void notifyObservers(Listener listener, boolean added) {
+		for (ClavierObserver observer : this.observers) {
+			try {
+				if (added) {
+					observer.listenerAdded(listener);
+				}
+				else {
+					observer.listenerRemoved(listener);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("[{}] {} failed when the listener was {}", listener.name(), observer,
+						added ? "added" : "removed", ex);
+			}
+		}
 	}
 
 	/**
@@ -187,6 +220,10 @@ public final class Clavier implements AutoCloseable {
 		for (ClavierListener listener : toClose) {
 			listener.close();
 		}
+		for (ClavierListener listener : toClose) {
+			notifyObservers(listener, false);
+		}
+		this.observers.clear();
 		this.resources.close();
 		this.scheduler.shutdownNow();
 		try {

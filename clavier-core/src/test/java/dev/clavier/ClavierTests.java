@@ -1,7 +1,9 @@
 package dev.clavier;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import dev.clavier.discovery.StaticDiscovery;
@@ -51,6 +53,68 @@ class ClavierTests {
 			assertThat(clavier.listener("a")).isEmpty();
 			// The name is free again.
 			clavier.addListener("a", config());
+		}
+	}
+
+	@Test
+	void subscribeShouldReportListenersAddedRemovedAndClosedUntilUnsubscribed() throws Exception {
+		List<String> events = new CopyOnWriteArrayList<>();
+		ClavierObserver recorder = new ClavierObserver() {
+
+			@Override
+			public void listenerAdded(Listener listener) {
+				events.add("added " + listener.name() + (listener.isClosed() ? " closed" : ""));
+			}
+
+			@Override
+			public void listenerRemoved(Listener listener) {
+				events.add("removed " + listener.name() + (listener.isClosed() ? " closed" : ""));
+			}
+
+		};
+		Clavier clavier = Clavier.create();
+		try {
+			AutoCloseable subscription = clavier.subscribe(recorder);
+			clavier.addListener("a", config());
+			clavier.addListener("b", config());
+			clavier.removeListener("a");
+			clavier.removeListener("a");
+			assertThat(events).containsExactly("added a", "added b", "removed a closed");
+			subscription.close();
+			clavier.addListener("c", config());
+			assertThat(events).hasSize(3);
+			clavier.subscribe(recorder);
+		}
+		finally {
+			clavier.close();
+		}
+		assertThat(events).containsExactly("added a", "added b", "removed a closed", "removed b closed",
+				"removed c closed");
+	}
+
+	@Test
+	void subscribeWhenObserverThrowsShouldStillAddTheListenerAndTellTheOthers() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		try (Clavier clavier = Clavier.create()) {
+			clavier.subscribe(new ClavierObserver() {
+
+				@Override
+				public void listenerAdded(Listener listener) {
+					throw new IllegalStateException("observer failure, expected by the test");
+				}
+
+			});
+			clavier.subscribe(new ClavierObserver() {
+
+				@Override
+				public void listenerAdded(Listener listener) {
+					seen.add(listener.name());
+				}
+
+			});
+			Listener listener = clavier.addListener("a", config());
+			assertThat(seen).containsExactly("a");
+			assertThat(clavier.listeners()).containsExactly(listener);
 		}
 	}
 

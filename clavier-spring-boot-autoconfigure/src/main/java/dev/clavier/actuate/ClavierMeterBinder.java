@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.clavier.Clavier;
+import dev.clavier.ClavierObserver;
 import dev.clavier.Endpoint;
 import dev.clavier.EndpointState;
 import dev.clavier.HealthStatus;
@@ -39,12 +40,11 @@ import org.slf4j.LoggerFactory;
  * <li>{@code clavier.transitions} (counter, tag {@code to}: {@code healthy}, {@code unhealthy},
  * {@code unknown}): changes of endpoint health.</li>
  * </ul>
- * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment and subscribes
- * an observer to each. The engine has no "listener added" event, so listeners added later are
- * bound by {@link #refresh()}, which also removes the meters of listeners that are gone; the
- * auto-configuration calls it when the application context has refreshed, so listeners that
- * the engine's lifecycle bean starts are covered. Code that adds listeners at run time calls
- * {@link #refresh()} afterwards. {@link #close()} unsubscribes every observer.
+ * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment, subscribes
+ * an observer to each, and follows the engine ({@link Clavier#subscribe(ClavierObserver)}): a
+ * listener added later gets its meters at once, and a removed one's meters are removed.
+ * {@link #refresh()} does the same by reading the engine's listeners. {@link #close()}
+ * unsubscribes every observer and removes the meters.
  * <p>
  * Observers run on the engine's scheduler thread and only update meters. Thread-safe.
  */
@@ -61,6 +61,9 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 
 	// guarded by lock
 	private boolean closed;
+
+	// guarded by lock: the subscription to the engine's listener changes, once bound
+	private @Nullable AutoCloseable engineSubscription;
 
 	/**
 	 * Creates a binder for the listeners of the given engine.
@@ -83,6 +86,21 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 				return;
 			}
 			this.bindings.computeIfAbsent(registry, (key) -> new IdentityHashMap<>());
+			if (this.engineSubscription == null) {
+				this.engineSubscription = this.clavier.subscribe(new ClavierObserver() {
+
+					@Override
+					public void listenerAdded(Listener listener) {
+						refresh();
+					}
+
+					@Override
+					public void listenerRemoved(Listener listener) {
+						refresh();
+					}
+
+				});
+			}
 			refresh(registry);
 		}
 	}
@@ -169,6 +187,15 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 				return;
 			}
 			this.closed = true;
+			if (this.engineSubscription != null) {
+				try {
+					this.engineSubscription.close();
+				}
+				catch (Exception ex) {
+					logger.debug("Cannot unsubscribe from {}", this.clavier, ex);
+				}
+				this.engineSubscription = null;
+			}
 			this.bindings.forEach((registry, bound) -> bound.values().forEach((binding) -> binding.close(registry)));
 			this.bindings.clear();
 		}

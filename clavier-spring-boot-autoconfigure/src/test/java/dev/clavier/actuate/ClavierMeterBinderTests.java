@@ -80,30 +80,45 @@ class ClavierMeterBinderTests {
 	}
 
 	@Test
-	void bindToWhenListenerAddedLaterShouldCountDiscoveryAfterRefresh() {
+	void bindToWhenListenerAddedLaterShouldBindItAtOnce() {
 		this.binder.bindTo(this.registry);
 		assertThat(this.registry.find("clavier.endpoints").meters()).isEmpty();
-		this.binder.refresh();
-		assertThat(this.registry.find("clavier.endpoints").meters()).isEmpty();
-		this.clavier.addListener("late", ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1)))
-			.scout(Scouts.none())
-			.build());
-		this.binder.refresh();
+		this.clavier.addListener("late", noneScouted());
+		// The engine tells the binder on the adding thread: bound before addListener returns.
 		assertThat(this.registry.find("clavier.endpoints").tag("listener", "late").meters()).hasSize(3);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(gauge("late", "healthy")).isEqualTo(1.0));
+		this.binder.refresh();
+		assertThat(this.registry.find("clavier.endpoints").tag("listener", "late").meters()).hasSize(3);
 	}
 
 	@Test
-	void refreshWhenListenerRemovedShouldRemoveItsMeters() {
-		this.clavier.addListener("gone", ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1)))
-			.scout(Scouts.none())
-			.build());
+	void listenerRemovedShouldRemoveItsMetersAtOnce() {
+		this.clavier.addListener("gone", noneScouted());
+		this.clavier.addListener("stays", noneScouted());
 		this.binder.bindTo(this.registry);
 		assertThat(this.registry.find("clavier.probe").tag("listener", "gone").meters()).isNotEmpty();
 		this.clavier.removeListener("gone");
-		this.binder.refresh();
 		assertThat(this.registry.find("clavier.probe").tag("listener", "gone").meters()).isEmpty();
 		assertThat(this.registry.find("clavier.endpoints").tag("listener", "gone").meters()).isEmpty();
+		assertThat(this.registry.find("clavier.endpoints").tag("listener", "stays").meters()).hasSize(3);
+	}
+
+	@Test
+	void listenerReAddedUnderItsNameShouldBeBoundAgain() {
+		this.binder.bindTo(this.registry);
+		this.clavier.addListener("again", noneScouted());
+		this.clavier.removeListener("again");
+		this.clavier.addListener("again", noneScouted());
+		assertThat(this.registry.find("clavier.endpoints").tag("listener", "again").meters()).hasSize(3);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(gauge("again", "healthy")).isEqualTo(1.0));
+	}
+
+	@Test
+	void closeShouldStopFollowingTheEngine() {
+		this.binder.bindTo(this.registry);
+		this.binder.close();
+		this.clavier.addListener("after", noneScouted());
+		assertThat(this.registry.getMeters()).isEmpty();
 	}
 
 	@Test
@@ -119,6 +134,10 @@ class ClavierMeterBinderTests {
 
 	private double gauge(String listener, String status) {
 		return this.registry.get("clavier.endpoints").tags("listener", listener, "status", status).gauge().value();
+	}
+
+	private static ListenerConfig noneScouted() {
+		return ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", 1))).scout(Scouts.none()).build();
 	}
 
 	private static ListenerConfig config(TestHttpBackend... backends) {
