@@ -171,6 +171,8 @@ final class ClavierListenerConfigMapper {
 		builder.tls(properties.isTls());
 		builder.insecureTrustAll(properties.isInsecureTrustAll());
 		builder.reuseConnection(properties.isReuseConnection());
+		apply(prefix + "max-body-bytes", properties.getMaxBodyBytes(),
+				() -> builder.maxBodyBytes(properties.getMaxBodyBytes()));
 		return build(prefix + "insecure-trust-all", properties.isInsecureTrustAll(), builder::build);
 	}
 
@@ -257,6 +259,7 @@ final class ClavierListenerConfigMapper {
 			case "insecure-trust-all" -> "set scout.http.tls to true as well, or remove insecure-trust-all";
 			case "rise", "fall", "consecutive-failures", "max-in-flight" -> "write a whole number of 1 or more";
 			case "jitter" -> "write a fraction of the interval from 0 to 0.5, for example 0.1";
+			case "max-body-bytes" -> "write a byte count from 0 to 1048576, for example 4096";
 			default -> "write a valid value as the reason says";
 		};
 	}

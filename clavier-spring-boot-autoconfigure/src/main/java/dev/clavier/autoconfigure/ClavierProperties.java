@@ -11,6 +11,7 @@ import dev.clavier.AllDownPolicy;
 import dev.clavier.Endpoint;
 import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.dns.DnsRecordType;
+import dev.clavier.scout.HttpScout;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -786,6 +787,11 @@ public class ClavierProperties implements InitializingBean {
 		 */
 		private boolean reuseConnection = true;
 
+		/**
+		 * Most body bytes a probe reads (0 to 1048576); 0 ends the probe at the response head.
+		 */
+		private int maxBodyBytes = HttpScout.DEFAULT_MAX_BODY_BYTES;
+
 		public String getPath() {
 			return this.path;
 		}
@@ -840,6 +846,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setReuseConnection(boolean reuseConnection) {
 			this.reuseConnection = reuseConnection;
+		}
+
+		public int getMaxBodyBytes() {
+			return this.maxBodyBytes;
+		}
+
+		public void setMaxBodyBytes(int maxBodyBytes) {
+			this.maxBodyBytes = maxBodyBytes;
 		}
 
 	}

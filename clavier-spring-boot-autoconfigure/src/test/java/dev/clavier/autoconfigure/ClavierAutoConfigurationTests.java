@@ -123,6 +123,7 @@ class ClavierAutoConfigurationTests {
 				"clavier.listeners.backend.scout.http.expected-statuses=200-299",
 				"clavier.listeners.backend.scout.http.headers.X-Probe=clavier",
 				"clavier.listeners.backend.scout.http.reuse-connection=false",
+				"clavier.listeners.backend.scout.http.max-body-bytes=0",
 				"clavier.listeners.backend.filter.model=random", "clavier.listeners.backend.ignore-health=true",
 				"clavier.listeners.backend.all-down-policy=all",
 				"clavier.listeners.backend.outlier-detection.consecutive-failures=7", "clavier.startup.wait=0",
@@ -139,7 +140,7 @@ class ClavierAutoConfigurationTests {
 					assertThat(dns.queryTimeout()).isEqualTo(Duration.ofMillis(750));
 				});
 				assertThat(config.scout()).isInstanceOf(HttpScout.class)
-					.hasToString("http[HEAD /health, expected-statuses=200-299, max-body-bytes=4096, "
+					.hasToString("http[HEAD /health, expected-statuses=200-299, max-body-bytes=0, "
 							+ "new connection per probe, headers=[X-Probe]]");
 				assertThat(config.filter()).isSameAs(Filters.random());
 				assertThat(config.interval()).isEqualTo(Duration.ofSeconds(3));
