@@ -307,24 +307,19 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 				complete((verdict != null) ? verdict : timeoutResult());
 			}
 		}, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-		if (idle != null && idle.isActive() && idle.pipeline().get(HANDLER_NAME) == IdleHandler.INSTANCE) {
-			idle.pipeline().replace(HANDLER_NAME, HANDLER_NAME, this);
-			this.channel = idle;
-			this.reused = true;
-			connected(idle);
-			return;
-		}
-		if (idle != null) {
-			idle.close();
-		}
-		open();
+		open(idle);
 	}
 
-	private void open() {
+	/**
+	 * Resolves the endpoint's host (in place for an IP literal), then takes the idle connection
+	 * over if it still leads to that address, or else connects anew: a kept connection must not
+	 * keep probing an address its host name no longer stands for.
+	 */
+	private void open(@Nullable Channel idle) {
 		String host = this.endpoint.host();
 		InetAddress literal = HostResolver.literal(host);
 		if (literal != null) {
-			connect(new InetSocketAddress(literal, this.endpoint.port()));
+			proceed(idle, literal);
 			return;
 		}
 		CompletableFuture<InetAddress> lookup;
@@ -332,17 +327,42 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 			lookup = HostResolver.of(this.context).resolve(host);
 		}
 		catch (IllegalStateException | RejectedExecutionException ex) {
+			closeIdle(idle);
 			complete(ProbeResult.failed("the Clavier engine is closed"));
 			return;
 		}
 		lookup.whenComplete((address, ex) -> onLoop(() -> {
 			if (ex != null) {
+				closeIdle(idle);
 				fail(ex);
 			}
 			else {
-				connect(new InetSocketAddress(address, this.endpoint.port()));
+				proceed(idle, address);
 			}
 		}));
+	}
+
+	private void proceed(@Nullable Channel idle, InetAddress address) {
+		if (isDone()) {
+			closeIdle(idle);
+			return;
+		}
+		if (idle != null && idle.isActive() && idle.pipeline().get(HANDLER_NAME) == IdleHandler.INSTANCE
+				&& idle.remoteAddress() instanceof InetSocketAddress remote && address.equals(remote.getAddress())) {
+			idle.pipeline().replace(HANDLER_NAME, HANDLER_NAME, this);
+			this.channel = idle;
+			this.reused = true;
+			connected(idle);
+			return;
+		}
+		closeIdle(idle);
+		connect(new InetSocketAddress(address, this.endpoint.port()));
+	}
+
+	private static void closeIdle(@Nullable Channel idle) {
+		if (idle != null) {
+			idle.close();
+		}
 	}
 
 	private boolean canRetry() {
@@ -363,7 +383,7 @@ abstract class ChannelProbe extends ChannelInboundHandlerAdapter {
 		}
 		this.logger.debug("[{}] {} probe of {}: the kept connection was closed, retrying on a new one",
 				this.context.listenerName(), this.model, this.endpoint);
-		open();
+		open(null);
 	}
 
 	private void connect(InetSocketAddress address) {

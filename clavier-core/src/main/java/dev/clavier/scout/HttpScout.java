@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * just then) is retried once on a new connection within the same timeout.
  * {@link Builder#reuseConnection(boolean) reuseConnection(false)} sends {@code Connection: close}
  * and opens a new connection per probe instead, as the original did. At most one connection per
- * endpoint is kept; it is closed when the endpoint leaves discovery or the listener closes.
+ * endpoint is kept; it is closed when the endpoint leaves discovery or the listener closes. An
+ * endpoint given by host name is looked up before every probe, as without kept connections, and
+ * its kept connection is used only while it leads to the address the name gives.
  * <p>
  * The status line decides: once it is in, a slow, cut or broken body no longer changes the
  * result. The whole probe completes within the listener's timeout; cancelling the returned future

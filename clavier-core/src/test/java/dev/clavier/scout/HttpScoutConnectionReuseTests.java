@@ -59,6 +59,20 @@ class HttpScoutConnectionReuseTests {
 	}
 
 	@Test
+	void probeWhenEndpointIsAHostNameShouldKeepTheConnectionWhileTheNameLeadsToIt() throws IOException {
+		// Each probe looks the name up again; the kept connection is used while its peer is the
+		// address the name gives.
+		ScriptedServer server = server(Script.KEEP_ALIVE);
+		ChannelSession session = session(HEALTH);
+		Endpoint byName = Endpoint.of("localhost", server.endpoint().port());
+		for (int i = 0; i < 3; i++) {
+			assertThat(TcpScoutTests.result(session.probe(byName), WAIT)).isEqualTo(ProbeResult.passed("HTTP 200"));
+		}
+		assertThat(server.accepted()).isEqualTo(1);
+		assertThat(session.idleConnections()).isEqualTo(1);
+	}
+
+	@Test
 	void probeWhenReuseDisabledShouldOpenAConnectionPerProbe() throws IOException {
 		ScriptedServer server = server(Script.KEEP_ALIVE);
 		ChannelSession session = session(HttpScout.builder().path("/health").reuseConnection(false).build());
