@@ -31,7 +31,19 @@ final class HostResolver implements AutoCloseable {
 
 	private final ThreadPoolExecutor executor;
 
+	private final Lookup lookup;
+
 	HostResolver() {
+		this(InetAddress::getByName);
+	}
+
+	/**
+	 * Creates a resolver with another lookup: tests register one in the engine's shared
+	 * resources before the first probe, to move a name to another address.
+	 * @param lookup the blocking lookup
+	 */
+	HostResolver(Lookup lookup) {
+		this.lookup = lookup;
 		this.executor = new ThreadPoolExecutor(THREADS, THREADS, IDLE_SECONDS, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), new NamedThreadFactory("resolver"));
 		this.executor.allowCoreThreadTimeOut(true);
@@ -75,7 +87,7 @@ final class HostResolver implements AutoCloseable {
 	CompletableFuture<InetAddress> resolve(String host) {
 		return CompletableFuture.supplyAsync(() -> {
 			try {
-				return InetAddress.getByName(host);
+				return this.lookup.lookup(host);
 			}
 			catch (UnknownHostException ex) {
 				throw new CompletionException(ex);
@@ -94,6 +106,22 @@ final class HostResolver implements AutoCloseable {
 	@Override
 	public String toString() {
 		return "HostResolver[threads=" + THREADS + "]";
+	}
+
+	/**
+	 * A blocking host name lookup.
+	 */
+	@FunctionalInterface
+	interface Lookup {
+
+		/**
+		 * Looks a host name up.
+		 * @param host the host name
+		 * @return the address
+		 * @throws UnknownHostException if there is none
+		 */
+		InetAddress lookup(String host) throws UnknownHostException;
+
 	}
 
 }

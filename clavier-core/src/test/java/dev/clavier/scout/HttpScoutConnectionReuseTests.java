@@ -15,15 +15,19 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.clavier.Endpoint;
+import dev.clavier.internal.SharedResources;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.test.LoopbackAddresses;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests for {@link HttpScout}'s kept connections, against a scripted HTTP/1.1 server on loopback
@@ -70,6 +74,34 @@ class HttpScoutConnectionReuseTests {
 		}
 		assertThat(server.accepted()).isEqualTo(1);
 		assertThat(session.idleConnections()).isEqualTo(1);
+	}
+
+	@Test
+	void probeWhenHostNameMovesToAnotherAddressShouldLeaveTheKeptConnection() throws Exception {
+		assumeTrue(LoopbackAddresses.isBindable("127.0.0.2"), "127.0.0.2 is not bindable on this machine");
+		ScriptedServer first = server(Script.KEEP_ALIVE);
+		ScriptedServer second = new ScriptedServer(Script.KEEP_ALIVE, "127.0.0.2", first.endpoint().port());
+		this.closeables.add(second);
+		AtomicReference<String> address = new AtomicReference<>("127.0.0.1");
+		TestPluginContext context = new TestPluginContext("test", TIMEOUT);
+		this.closeables.add(context);
+		// The engine's resolver, answering for backend.test what the test says.
+		SharedResources.of(context).shared(HostResolver.class, HostResolver.class, () -> new HostResolver((host) -> {
+			assertThat(host).isEqualTo("backend.test");
+			return InetAddress.getByName(address.get());
+		}));
+		ChannelSession session = (ChannelSession) HEALTH.open(context);
+		this.closeables.add(session);
+		Endpoint byName = Endpoint.of("backend.test", first.endpoint().port());
+		assertThat(TcpScoutTests.result(session.probe(byName), WAIT)).isEqualTo(ProbeResult.passed("HTTP 200"));
+		assertThat(TcpScoutTests.result(session.probe(byName), WAIT)).isEqualTo(ProbeResult.passed("HTTP 200"));
+		assertThat(first.accepted()).isEqualTo(1);
+		address.set("127.0.0.2");
+		assertThat(TcpScoutTests.result(session.probe(byName), WAIT)).isEqualTo(ProbeResult.passed("HTTP 200"));
+		assertThat(second.accepted()).isEqualTo(1);
+		assertThat(second.requests()).hasSize(1);
+		assertThat(first.requests()).hasSize(2);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(first.open()).isZero());
 	}
 
 	@Test
@@ -247,15 +279,19 @@ class HttpScoutConnectionReuseTests {
 		private volatile int status = 200;
 
 		ScriptedServer(Script script) throws IOException {
+			this(script, "127.0.0.1", 0);
+		}
+
+		ScriptedServer(Script script, String host, int port) throws IOException {
 			this.script = script;
-			this.socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+			this.socket = new ServerSocket(port, 50, InetAddress.getByName(host));
 			this.acceptor = new Thread(this::accept, "test-scripted-server");
 			this.acceptor.setDaemon(true);
 			this.acceptor.start();
 		}
 
 		Endpoint endpoint() {
-			return Endpoint.of("127.0.0.1", this.socket.getLocalPort());
+			return Endpoint.of(this.socket.getInetAddress().getHostAddress(), this.socket.getLocalPort());
 		}
 
 		int accepted() {
