@@ -22,8 +22,8 @@ import dev.clavier.internal.SharedResources;
 import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.LoopbackAddresses;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,14 +41,8 @@ class HttpScoutConnectionReuseTests {
 
 	private static final HttpScout HEALTH = HttpScout.builder().path("/health").build();
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void probeWhenHealthyShouldKeepOneConnection() throws IOException {

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +20,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.clavier.Endpoint;
 import dev.clavier.internal.TestPluginContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +41,8 @@ class HttpScoutTlsTests {
 
 	private static SSLContext serverContext;
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
@@ -67,13 +66,6 @@ class HttpScoutTlsTests {
 		keys.init(store, PASSWORD);
 		serverContext = SSLContext.getInstance("TLS");
 		serverContext.init(keys.getKeyManagers(), null, null);
-	}
-
-	@AfterEach
-	void closeAll() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
 	}
 
 	@Test
