@@ -320,7 +320,7 @@ class HttpScoutHostilePeerTests {
 		private void serve(boolean readHead, Behaviour behaviour) {
 			try (Socket connection = this.socket.accept()) {
 				connection.setSoTimeout((int) WAIT.toMillis());
-				if (readHead && !readHead(connection.getInputStream())) {
+				if (readHead && !RawHttp.readHead(connection.getInputStream())) {
 					return;
 				}
 				Output out = new Output(connection, this.written);
@@ -338,19 +338,6 @@ class HttpScoutHostilePeerTests {
 			finally {
 				this.finished.countDown();
 			}
-		}
-
-		private static boolean readHead(InputStream in) throws IOException {
-			byte[] end = ascii("\r\n\r\n");
-			int matched = 0;
-			while (matched < end.length) {
-				int b = in.read();
-				if (b < 0) {
-					return false;
-				}
-				matched = (b == end[matched]) ? matched + 1 : ((b == end[0]) ? 1 : 0);
-			}
-			return true;
 		}
 
 		@Override

@@ -1,7 +1,6 @@
 package dev.clavier.scout;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -342,7 +341,7 @@ class HttpScoutTests {
 
 		private void serve(byte[] response, boolean readRequestFirst) {
 			try (Socket connection = this.socket.accept()) {
-				if (readRequestFirst && !readHead(connection.getInputStream())) {
+				if (readRequestFirst && !RawHttp.readHead(connection.getInputStream())) {
 					return;
 				}
 				OutputStream out = connection.getOutputStream();
@@ -356,19 +355,6 @@ class HttpScoutTests {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-		}
-
-		private static boolean readHead(InputStream in) throws IOException {
-			byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-			int matched = 0;
-			while (matched < end.length) {
-				int b = in.read();
-				if (b < 0) {
-					return false;
-				}
-				matched = (b == end[matched]) ? matched + 1 : ((b == end[0]) ? 1 : 0);
-			}
-			return true;
 		}
 
 		@Override
