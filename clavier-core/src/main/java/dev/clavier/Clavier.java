@@ -11,11 +11,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.internal.NamedThreadFactory;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.internal.SchedulerThread;
 import dev.clavier.internal.SharedResources;
+import dev.clavier.internal.listener.ClavierListener;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.NoHealthyEndpointException;
+import dev.clavier.model.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -286,33 +291,6 @@ public final class Clavier implements AutoCloseable {
 		 */
 		public Clavier build() {
 			return new Clavier(this);
-		}
-
-	}
-
-	/**
-	 * Creates the scheduler's thread and remembers it, so a listener closed from that very
-	 * thread (an observer, say) does not wait for itself.
-	 */
-	static final class SchedulerThread implements ThreadFactory {
-
-		private final ThreadFactory delegate;
-
-		private volatile Thread current;
-
-		SchedulerThread(ThreadFactory delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public Thread newThread(Runnable task) {
-			Thread thread = this.delegate.newThread(task);
-			this.current = thread;
-			return thread;
-		}
-
-		boolean isCurrent() {
-			return Thread.currentThread() == this.current;
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.clavier;
 
+import dev.clavier.listener.Listener;
+
 /**
  * Receives an engine's listener changes, so that metrics, health and event logs can follow
  * listeners added and removed at run time. Subscribe with

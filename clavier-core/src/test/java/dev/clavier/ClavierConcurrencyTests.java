@@ -11,6 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.HealthTransition;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.scout.TcpScout;
 import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestTcpBackend;

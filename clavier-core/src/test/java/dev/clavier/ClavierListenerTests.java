@@ -9,7 +9,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.clavier.ScriptedScout.Verdict;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.filter.Filters;
+import dev.clavier.listener.AllDownPolicy;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scouts;
 import org.junit.jupiter.api.AfterEach;

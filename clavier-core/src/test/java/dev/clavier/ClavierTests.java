@@ -7,6 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.Scouts;
 import org.junit.jupiter.api.Test;
 

@@ -9,6 +9,7 @@ import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * A discovery whose answer a test swaps at run time: endpoints, an empty answer, a failure or

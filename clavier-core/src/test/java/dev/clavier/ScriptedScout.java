@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.ScoutContext;

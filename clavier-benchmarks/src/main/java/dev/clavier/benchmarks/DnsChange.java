@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.clavier.Clavier;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.dns.DnsDiscovery;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.test.TestDnsServer;
 import dev.clavier.test.TestHttpBackend;

@@ -9,15 +9,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.test.TestHttpBackend;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
@@ -26,6 +24,7 @@ import org.springframework.cloud.loadbalancer.core.HealthCheckServiceInstanceLis
 import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 import org.springframework.cloud.loadbalancer.support.SimpleObjectProvider;
+import reactor.core.Disposable;
 
 /**
  * Failure detection: three HTTP backends (127.0.0.1..3, one port) under a steady load of one

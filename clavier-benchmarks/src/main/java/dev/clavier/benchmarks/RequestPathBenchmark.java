@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.clavier.Clavier;
-import dev.clavier.Listener;
+import dev.clavier.listener.Listener;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;

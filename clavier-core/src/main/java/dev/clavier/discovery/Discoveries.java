@@ -7,10 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.clavier.ModelOptions;
-import dev.clavier.discovery.dns.DnsDiscovery;
-import dev.clavier.discovery.dns.DnsRecordType;
-import dev.clavier.internal.ModelRegistry;
+import dev.clavier.model.ModelOptions;
+import dev.clavier.model.ModelRegistry;
 
 /**
  * The built-in discovery models and the lookup of discovery models by name.
@@ -33,7 +31,7 @@ import dev.clavier.internal.ModelRegistry;
 public final class Discoveries {
 
 	private static final ModelRegistry<DiscoveryProvider> REGISTRY = new ModelRegistry<>("discovery",
-			DiscoveryProvider.class, List.of(new StaticProvider(), new DnsProvider()), DiscoveryProvider::model);
+			DiscoveryProvider.class, List.of(new StaticProvider()), DiscoveryProvider::model);
 
 	private Discoveries() {
 	}
@@ -59,7 +57,12 @@ public final class Discoveries {
 		return REGISTRY.models();
 	}
 
-	private static List<String> list(String value) {
+	/**
+	 * Returns the items of a comma-separated option, trimmed, blank ones dropped.
+	 * @param value the option's value
+	 * @return the items
+	 */
+	public static List<String> list(String value) {
 		List<String> items = new ArrayList<>();
 		for (String item : value.split(",")) {
 			if (!item.isBlank()) {
@@ -67,10 +70,6 @@ public final class Discoveries {
 			}
 		}
 		return items;
-	}
-
-	private static IllegalArgumentException wrap(String model, String option, IllegalArgumentException ex) {
-		return new IllegalArgumentException(model + " option '" + option + "': " + ex.getMessage(), ex);
 	}
 
 	/**
@@ -96,84 +95,10 @@ public final class Discoveries {
 			if (port != null && (port < 1 || port > 65535)) {
 				throw new IllegalArgumentException("static option 'port': " + port + " (expected: 1...65535)");
 			}
-			try {
-				return StaticDiscovery.parse((port != null) ? port : 0, list(endpoints));
-			}
-			catch (IllegalArgumentException ex) {
-				throw wrap(model(), "endpoints", ex);
-			}
-		}
-
-	}
-
-	/**
-	 * The {@code dns} model.
-	 */
-	private static final class DnsProvider implements DiscoveryProvider {
-
-		@Override
-		public String model() {
-			return "dns";
-		}
-
-		@Override
-		public Discovery create(Map<String, String> options) {
-			ModelOptions reader = ModelOptions.of(model(), options);
-			DnsDiscovery.Builder builder = DnsDiscovery.builder();
-			String name = reader.string("name");
-			if (name != null) {
-				apply("name", () -> builder.name(name.trim()));
-			}
-			Integer port = reader.integer("port");
-			if (port != null) {
-				apply("port", () -> builder.port(port));
-			}
-			String recordType = reader.string("record-type");
-			if (recordType != null) {
-				apply("record-type", () -> builder.recordType(recordType(recordType)));
-			}
-			String servers = reader.string("servers");
-			if (servers != null) {
-				apply("servers", () -> builder.servers(list(servers)));
-			}
-			Duration minTtl = reader.duration("min-ttl");
-			if (minTtl != null) {
-				apply("min-ttl", () -> builder.minTtl(minTtl));
-			}
-			Duration maxTtl = reader.duration("max-ttl");
-			if (maxTtl != null) {
-				apply("max-ttl", () -> builder.maxTtl(maxTtl));
-			}
-			Duration queryTimeout = reader.duration("query-timeout");
-			if (queryTimeout != null) {
-				apply("query-timeout", () -> builder.queryTimeout(queryTimeout));
-			}
-			reader.done();
-			try {
-				return builder.build();
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(model() + " options: " + ex.getMessage(), ex);
-			}
-		}
-
-		private void apply(String option, Runnable setter) {
-			try {
-				setter.run();
-			}
-			catch (IllegalArgumentException ex) {
-				throw wrap(model(), option, ex);
-			}
-		}
-
-		private static DnsRecordType recordType(String value) {
-			try {
-				return DnsRecordType.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(
-						"'" + value + "' (expected: one of A, AAAA, A_AAAA, SRV)", ex);
-			}
+			int defaultPort = (port != null) ? port : 0;
+			Discovery[] parsed = new Discovery[1];
+			ModelOptions.apply(model(), "endpoints", () -> parsed[0] = StaticDiscovery.parse(defaultPort, list(endpoints)));
+			return parsed[0];
 		}
 
 	}

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 import org.jspecify.annotations.Nullable;
 
 /**

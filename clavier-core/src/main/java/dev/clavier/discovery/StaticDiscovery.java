@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * The {@code static} discovery model: a fixed list of endpoints, answered once.

@@ -2,7 +2,7 @@ package dev.clavier.filter;
 
 import java.util.List;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * A filter: the plug-in kind that picks one endpoint. For each new list of pickable endpoints

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.clavier.internal.ModelRegistry;
+import dev.clavier.model.ModelRegistry;
 
 /**
  * The built-in filters and the lookup of filter models by name.

@@ -3,7 +3,7 @@ package dev.clavier.filter;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * The {@code random} filter: each pick takes an endpoint uniformly at random.

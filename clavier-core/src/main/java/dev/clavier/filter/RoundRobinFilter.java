@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * The {@code round-robin} filter: each pick takes the next endpoint in order, starting at a

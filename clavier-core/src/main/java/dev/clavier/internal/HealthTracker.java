@@ -1,6 +1,6 @@
 package dev.clavier.internal;
 
-import dev.clavier.HealthStatus;
+import dev.clavier.endpoint.HealthStatus;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.clavier.model.NamedThreadFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -57,19 +58,6 @@ public final class SharedResources implements AutoCloseable {
 		this.ioThreads = ioThreads;
 	}
 
-	/**
-	 * Returns the resources behind a plug-in context that the engine made.
-	 * @param context a {@code ScoutContext} or {@code DiscoveryContext}
-	 * @return the engine's shared resources
-	 * @throws IllegalArgumentException if the context was not made by a Clavier engine
-	 */
-	public static SharedResources of(Object context) {
-		if (context instanceof Provider provider) {
-			return provider.sharedResources();
-		}
-		throw new IllegalArgumentException("context: " + context
-				+ " (expected: a context made by a Clavier engine; built-in models run only inside one)");
-	}
 
 	/**
 	 * Returns the engine's scheduler.
@@ -162,19 +150,6 @@ public final class SharedResources implements AutoCloseable {
 			group.shutdownGracefully(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
 				.awaitUninterruptibly(CLOSE_WAIT.toMillis() * 2);
 		}
-	}
-
-	/**
-	 * Implemented by the engine's plug-in contexts, so that built-in models reach the shared resources.
-	 */
-	public interface Provider {
-
-		/**
-		 * Returns the engine's shared resources.
-		 * @return the resources
-		 */
-		SharedResources sharedResources();
-
 	}
 
 }

@@ -7,8 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.clavier.Endpoint;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.endpoint.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -43,7 +42,7 @@ abstract class ChannelSession implements ScoutSession {
 	ChannelSession(Scout scout, ScoutContext context) {
 		this.scout = scout;
 		this.context = Objects.requireNonNull(context, "context");
-		this.group = SharedResources.of(context).eventLoop();
+		this.group = context.eventLoop();
 	}
 
 	/**

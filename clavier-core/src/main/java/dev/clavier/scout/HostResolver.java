@@ -8,8 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.internal.NamedThreadFactory;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.model.NamedThreadFactory;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * loop or on the engine's scheduler. Netty's own default resolver would block the event loop,
  * and its non-blocking DNS resolver is not a dependency of the core.
  * <p>
- * One instance per engine, shared through {@link SharedResources} and closed with it. Thread-safe.
+ * One instance per engine, shared through {@link ScoutContext#shared} and closed with it. Thread-safe.
  */
 final class HostResolver implements AutoCloseable {
 
@@ -51,12 +50,12 @@ final class HostResolver implements AutoCloseable {
 
 	/**
 	 * Returns the resolver of the engine behind a scout context, creating it on first use.
-	 * @param context a context made by the engine
+	 * @param context the scout's context
 	 * @return the resolver
 	 * @throws IllegalStateException if the engine is closed
 	 */
 	static HostResolver of(ScoutContext context) {
-		return SharedResources.of(context).shared(HostResolver.class, HostResolver.class, HostResolver::new);
+		return context.shared(HostResolver.class, HostResolver.class, HostResolver::new);
 	}
 
 	/**

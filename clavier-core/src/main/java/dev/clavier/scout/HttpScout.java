@@ -7,11 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
 import javax.net.ssl.SSLException;
 
-import dev.clavier.Endpoint;
-import dev.clavier.ModelOptions;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.ModelOptions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,30 +1,19 @@
 package dev.clavier.scout;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
+
+import dev.clavier.model.ModelContext;
 
 /**
- * What the engine gives a scout session: the listener's name, the probe timeout and an
- * executor for callbacks and timers. Thread-safe.
+ * What the engine gives a scout session: everything a {@link ModelContext} gives, and the
+ * probe timeout. Thread-safe.
  */
-public interface ScoutContext {
-
-	/**
-	 * Returns the listener's name.
-	 * @return the listener's name
-	 */
-	String listenerName();
+public interface ScoutContext extends ModelContext {
 
 	/**
 	 * Returns how long a probe may take before it counts as failed.
 	 * @return the timeout
 	 */
 	Duration timeout();
-
-	/**
-	 * Returns the engine's scheduler, for short callbacks and timers only: never block on it.
-	 * @return the scheduler
-	 */
-	ScheduledExecutorService executor();
 
 }

@@ -2,7 +2,7 @@ package dev.clavier.scout;
 
 import java.util.concurrent.CompletableFuture;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * One listener's use of a {@link Scout}. The engine never probes one endpoint twice at once;

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-import dev.clavier.ModelOptions;
-import dev.clavier.internal.ModelRegistry;
+import dev.clavier.model.ModelOptions;
+import dev.clavier.model.ModelRegistry;
 
 /**
  * The built-in scouts and the lookup of scout models by name.
@@ -58,7 +58,7 @@ public final class Scouts {
 		return List.of(new BuiltIn("none", (options) -> {
 			ModelOptions.of("none", options).done();
 			return none();
-		}), new dev.clavier.scout.grpc.GrpcScoutProvider(), new BuiltIn("tcp", TcpScout::fromOptions),
+		}), new BuiltIn("tcp", TcpScout::fromOptions),
 				new BuiltIn("redis", TcpScout::redisFromOptions), new BuiltIn("http", HttpScout::fromOptions));
 	}
 

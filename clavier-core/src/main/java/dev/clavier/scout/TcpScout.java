@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.clavier.Endpoint;
-import dev.clavier.ModelOptions;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.ModelOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -3,9 +3,9 @@ package dev.clavier.discovery;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.clavier.Endpoint;
 import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.discovery.dns.DnsRecordType;
+import dev.clavier.endpoint.Endpoint;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,7 +3,7 @@ package dev.clavier.filter;
 import java.util.List;
 import java.util.Map;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 
 /**
  * A user-style filter model registered with {@link java.util.ServiceLoader} in the test

@@ -4,16 +4,19 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.clavier.discovery.DiscoveryContext;
+import dev.clavier.model.NamedThreadFactory;
 import dev.clavier.scout.ScoutContext;
+import io.netty.channel.EventLoopGroup;
 
 /**
  * A plug-in context as the engine makes one, for testing scouts and discoveries on their own:
  * a real scheduler and the engine's shared resources (one event loop thread), both stopped by
  * {@link #close()}.
  */
-public final class TestPluginContext implements ScoutContext, DiscoveryContext, SharedResources.Provider, AutoCloseable {
+public final class TestPluginContext implements ScoutContext, DiscoveryContext, AutoCloseable {
 
 	private final String listenerName;
 
@@ -49,9 +52,22 @@ public final class TestPluginContext implements ScoutContext, DiscoveryContext, 
 		return this.scheduler;
 	}
 
-	@Override
+	/**
+	 * Returns the engine-made resources behind this context, so that a test can stop them.
+	 * @return the shared resources
+	 */
 	public SharedResources sharedResources() {
 		return this.resources;
+	}
+
+	@Override
+	public EventLoopGroup eventLoop() {
+		return this.resources.eventLoop();
+	}
+
+	@Override
+	public <T extends AutoCloseable> T shared(Object key, Class<T> type, Supplier<T> factory) {
+		return this.resources.shared(key, type, factory);
 	}
 
 	@Override

@@ -16,8 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.clavier.Endpoint;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.LoopbackAddresses;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +78,7 @@ class HttpScoutConnectionReuseTests {
 		TestPluginContext context = new TestPluginContext("test", TIMEOUT);
 		this.closeables.add(context);
 		// The engine's resolver, answering for backend.test what the test says.
-		SharedResources.of(context).shared(HostResolver.class, HostResolver.class, () -> new HostResolver((host) -> {
+		context.shared(HostResolver.class, HostResolver.class, () -> new HostResolver((host) -> {
 			assertThat(host).isEqualTo("backend.test");
 			return InetAddress.getByName(address.get());
 		}));

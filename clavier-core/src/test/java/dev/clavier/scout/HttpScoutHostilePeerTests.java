@@ -14,13 +14,12 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.jspecify.annotations.Nullable;

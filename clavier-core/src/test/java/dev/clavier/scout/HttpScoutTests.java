@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TcpMode;

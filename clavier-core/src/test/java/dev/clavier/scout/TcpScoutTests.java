@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.Endpoint;
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestTcpBackend;
@@ -163,27 +163,13 @@ class TcpScoutTests {
 	}
 
 	@Test
-	void openWhenContextNotFromEngineShouldFail() {
-		ScoutContext foreign = new ScoutContext() {
-
-			@Override
-			public String listenerName() {
-				return "foreign";
-			}
-
-			@Override
-			public Duration timeout() {
-				return TIMEOUT;
-			}
-
-			@Override
-			public java.util.concurrent.ScheduledExecutorService executor() {
-				throw new UnsupportedOperationException();
-			}
-
-		};
-		assertThatIllegalArgumentException().isThrownBy(() -> TcpScout.builder().build().open(foreign))
-			.withMessageContaining("expected: a context made by a Clavier engine");
+	void probeWhenContextNotFromEngineShouldUseThatContext() throws Exception {
+		TestTcpBackend backend = backend("127.0.0.1", TcpMode.ACCEPT);
+		try (OwnScoutContext own = new OwnScoutContext(TIMEOUT); ScoutSession session = TcpScout.builder().build().open(own)) {
+			assertThat(result(session.probe(endpoint(backend)), WAIT)).isEqualTo(ProbeResult.passed("connected"));
+			// The probe's I/O ran on the context's own event loop.
+			assertThat(Thread.getAllStackTraces().keySet()).anyMatch((thread) -> thread.getName().startsWith("clavier-own-io-"));
+		}
 	}
 
 	@Test

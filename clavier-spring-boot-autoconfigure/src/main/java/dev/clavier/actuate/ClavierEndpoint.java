@@ -11,14 +11,13 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.clavier.Clavier;
-import dev.clavier.DiscoveryState;
-import dev.clavier.EndpointState;
-import dev.clavier.HealthStatus;
-import dev.clavier.HealthTransition;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.endpoint.HealthTransition;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;

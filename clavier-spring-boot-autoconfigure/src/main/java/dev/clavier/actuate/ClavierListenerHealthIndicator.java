@@ -3,11 +3,10 @@ package dev.clavier.actuate;
 import java.util.List;
 import java.util.Objects;
 
-import dev.clavier.DiscoveryState;
-import dev.clavier.EndpointState;
-import dev.clavier.HealthStatus;
-import dev.clavier.Listener;
-
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 

@@ -12,12 +12,12 @@ import java.util.Objects;
 
 import dev.clavier.Clavier;
 import dev.clavier.ClavierObserver;
-import dev.clavier.Endpoint;
-import dev.clavier.EndpointState;
-import dev.clavier.HealthStatus;
-import dev.clavier.HealthTransition;
-import dev.clavier.Listener;
-import dev.clavier.ListenerObserver;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.endpoint.HealthTransition;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

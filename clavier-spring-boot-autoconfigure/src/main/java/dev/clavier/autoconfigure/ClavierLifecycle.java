@@ -13,14 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.clavier.Clavier;
-import dev.clavier.DiscoveryState;
-import dev.clavier.EndpointState;
-import dev.clavier.HealthStatus;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.context.SmartLifecycle;
 
 /**

@@ -7,19 +7,18 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.Discoveries;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.Scouts;
 import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.ClassUtils;
 

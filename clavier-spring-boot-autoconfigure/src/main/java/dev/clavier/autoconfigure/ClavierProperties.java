@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.clavier.AllDownPolicy;
-import dev.clavier.Endpoint;
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.dns.DnsRecordType;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.AllDownPolicy;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -13,15 +13,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.clavier.Endpoint;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.endpoint.Endpoint;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;

@@ -5,25 +5,24 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.clavier.AllDownPolicy;
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.HealthStatus;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
 import dev.clavier.actuate.ClavierEndpoint.ClavierDescriptor;
 import dev.clavier.actuate.ClavierEndpoint.EndpointDescriptor;
 import dev.clavier.actuate.ClavierEndpoint.ListenerDescriptor;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.AllDownPolicy;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.TestHttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

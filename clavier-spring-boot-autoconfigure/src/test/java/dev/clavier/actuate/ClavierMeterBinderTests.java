@@ -3,11 +3,11 @@ package dev.clavier.actuate;
 import java.time.Duration;
 
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.HealthStatus;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.TestHttpBackend;

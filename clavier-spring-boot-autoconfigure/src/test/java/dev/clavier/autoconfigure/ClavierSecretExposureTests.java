@@ -8,20 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.clavier.Clavier;
-import dev.clavier.EndpointState;
-import dev.clavier.HealthStatus;
-import dev.clavier.Listener;
-import dev.clavier.NoHealthyEndpointException;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.test.TestHttpBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

@@ -9,11 +9,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import dev.clavier.Endpoint;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoverySession;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.endpoint.Endpoint;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.Name;
@@ -202,8 +201,7 @@ public final class DnsDiscovery implements Discovery {
 						+ "backend.svc.cluster.local; the listener's name is used when no name is set, so set one)");
 			}
 		}
-		SharedResources resources = SharedResources.of(context);
-		return DnsDiscoverySession.open(this, toName(text, !this.serverAddresses.isEmpty()), context, resources);
+		return DnsDiscoverySession.open(this, toName(text, !this.serverAddresses.isEmpty()), context);
 	}
 
 	List<InetSocketAddress> serverAddresses() {

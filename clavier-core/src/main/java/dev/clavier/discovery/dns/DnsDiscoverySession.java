@@ -23,11 +23,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
-import dev.clavier.Endpoint;
 import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.endpoint.Endpoint;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -122,9 +121,8 @@ final class DnsDiscoverySession implements DiscoverySession {
 		this.executor = executor;
 	}
 
-	static DnsDiscoverySession open(DnsDiscovery discovery, Name name, DiscoveryContext context,
-			SharedResources resources) {
-		EventLoopDnsTransport transport = new EventLoopDnsTransport(resources.eventLoop());
+	static DnsDiscoverySession open(DnsDiscovery discovery, Name name, DiscoveryContext context) {
+		EventLoopDnsTransport transport = new EventLoopDnsTransport(context.eventLoop());
 		LookupSession.LookupSessionBuilder builder = LookupSession.builder()
 			.executor(context.executor())
 			.maxRedirects(DnsDiscovery.MAX_CNAME_CHAIN);

@@ -5,8 +5,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.internal.NamedThreadFactory;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.model.NamedThreadFactory;
+import dev.clavier.scout.ScoutContext;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every gRPC scout session of one engine shares, registered in the engine's
- * {@link SharedResources} on first use and closed with it: one event loop of gRPC's shaded
+ * {@link ScoutContext#shared} on first use and closed with it: one event loop of gRPC's shaded
  * Netty ({@code clavier-grpc-<n>}), which also runs gRPC's timers (deadlines, idle timeout,
  * reconnect back-off), and one small executor ({@code clavier-grpc-exec-<n>}) for call
  * callbacks, gRPC's offloaded work and host name resolution. Thread-safe.
@@ -44,12 +44,12 @@ final class GrpcResources implements AutoCloseable {
 
 	/**
 	 * Returns the engine's gRPC resources, creating them on first use.
-	 * @param resources the engine's shared resources
+	 * @param context the scout's context
 	 * @return the gRPC resources
 	 * @throws IllegalStateException if the engine is closed
 	 */
-	static GrpcResources of(SharedResources resources) {
-		return resources.shared(GrpcResources.class, GrpcResources.class, GrpcResources::new);
+	static GrpcResources of(ScoutContext context) {
+		return context.shared(GrpcResources.class, GrpcResources.class, GrpcResources::new);
 	}
 
 	/**

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.clavier.ModelOptions;
+import dev.clavier.model.ModelOptions;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.ScoutProvider;
 import org.jspecify.annotations.Nullable;

@@ -17,11 +17,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.SSLException;
 
-import dev.clavier.Endpoint;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
@@ -87,7 +85,7 @@ final class GrpcScoutSession implements ScoutSession {
 		this.scout = scout;
 		this.listenerName = context.listenerName();
 		this.timeout = Objects.requireNonNull(context.timeout(), "context.timeout()");
-		this.resources = GrpcResources.of(SharedResources.of(context));
+		this.resources = GrpcResources.of(context);
 		this.sslContext = scout.tls() ? clientSslContext() : null;
 		this.request = HealthCheckRequest.newBuilder().setService(scout.service()).build();
 	}

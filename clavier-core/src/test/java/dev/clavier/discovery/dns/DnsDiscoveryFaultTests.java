@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.clavier.Clavier;
-import dev.clavier.DiscoveryState;
-import dev.clavier.Endpoint;
-import dev.clavier.EndpointState;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
-import dev.clavier.ListenerObserver;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerObserver;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.DnsFault;
 import dev.clavier.test.SrvTarget;

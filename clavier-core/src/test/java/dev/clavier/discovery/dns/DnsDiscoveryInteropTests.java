@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.Endpoint;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.Dnsmasq;
 import org.junit.jupiter.api.AfterEach;

@@ -11,9 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.Endpoint;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
 import dev.clavier.test.DnsFault;
 import dev.clavier.test.SrvTarget;

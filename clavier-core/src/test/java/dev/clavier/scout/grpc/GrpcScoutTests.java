@@ -9,13 +9,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.Endpoint;
-import dev.clavier.internal.NamedThreadFactory;
-import dev.clavier.internal.SharedResources;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.scout.OwnScoutContext;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scout;
-import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.LoopbackAddresses;
@@ -273,27 +271,16 @@ class GrpcScoutTests {
 	}
 
 	@Test
-	void openWithoutEngineContextShouldFail() {
-		ScoutContext plain = new ScoutContext() {
-
-			@Override
-			public String listenerName() {
-				return "plain";
+	void probeWhenContextNotFromEngineShouldShareGrpcResourcesThroughIt() throws Exception {
+		try (OwnScoutContext own = new OwnScoutContext(SHORT_TIMEOUT)) {
+			try (ScoutSession session = GrpcScout.builder().build().open(own)) {
+				assertThat(probe(session, endpoint(this.backend))).isEqualTo(ProbeResult.passed("SERVING"));
+				assertThat(grpcThreads()).isNotEmpty().allMatch((name) -> name.startsWith("clavier-grpc-"));
 			}
-
-			@Override
-			public Duration timeout() {
-				return SHORT_TIMEOUT;
-			}
-
-			@Override
-			public ScheduledExecutorService executor() {
-				return GrpcScoutTests.this.context.executor();
-			}
-
-		};
-		assertThatIllegalArgumentException().isThrownBy(() -> GrpcScout.builder().build().open(plain))
-			.withMessageContaining("Clavier engine");
+			own.close();
+			// The gRPC event loop was the context's shared resource, closed with it.
+			await().atMost(WAIT).untilAsserted(() -> assertThat(grpcThreads()).isEmpty());
+		}
 	}
 
 	@Test

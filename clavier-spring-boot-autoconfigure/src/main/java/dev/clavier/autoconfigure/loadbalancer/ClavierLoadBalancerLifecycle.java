@@ -2,9 +2,8 @@ package dev.clavier.autoconfigure.loadbalancer;
 
 import java.util.Collection;
 
-import dev.clavier.Listener;
+import dev.clavier.listener.Listener;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;

@@ -4,9 +4,8 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.clavier.Endpoint;
+import dev.clavier.endpoint.Endpoint;
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.cloud.client.ServiceInstance;
 
 /**

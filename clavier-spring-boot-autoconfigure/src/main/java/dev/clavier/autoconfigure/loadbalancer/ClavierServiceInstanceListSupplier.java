@@ -7,23 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.Listener;
-import dev.clavier.ListenerObserver;
-import dev.clavier.Selection;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.Selection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Supplies the instances of one Clavier listener, the endpoints its picks are currently made

@@ -1,15 +1,14 @@
 package dev.clavier.autoconfigure.actuate;
 
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.ListenerConfig;
 import dev.clavier.actuate.ClavierMeterBinder;
 import dev.clavier.autoconfigure.ClavierAutoConfiguration;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.Scouts;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;

@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.Listener;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.filter.Filter;
+import dev.clavier.listener.Listener;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TestDnsServer;
 import dev.clavier.test.TestHttpBackend;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -35,8 +34,8 @@ import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.registry.ImportHttpServices;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * End-to-end tests: a Spring Boot application whose {@code @LoadBalanced} clients call

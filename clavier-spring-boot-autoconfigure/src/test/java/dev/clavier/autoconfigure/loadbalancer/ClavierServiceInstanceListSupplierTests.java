@@ -5,15 +5,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.clavier.Clavier;
-import dev.clavier.Endpoint;
-import dev.clavier.Listener;
-import dev.clavier.ListenerConfig;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.test.TestHttpBackend;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
-
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.CompletionContext;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
@@ -22,6 +20,7 @@ import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import reactor.core.Disposable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.clavier;
+package dev.clavier.internal.listener;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,13 +31,29 @@ import java.util.function.Consumer;
 import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.internal.Delays;
 import dev.clavier.internal.HealthTracker;
+import dev.clavier.internal.SchedulerThread;
 import dev.clavier.internal.SharedResources;
+import dev.clavier.listener.AllDownPolicy;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
+import dev.clavier.listener.NoHealthyEndpointException;
+import dev.clavier.listener.Selection;
+import dev.clavier.model.Durations;
+import dev.clavier.model.Failures;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
 import dev.clavier.scout.Scouts;
+import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +78,7 @@ import org.slf4j.LoggerFactory;
  * for the engine's own backlog, and nothing would be left to pick. Bounded, the probe rate falls
  * instead, and the endpoints keep the health their probes really find.
  */
-final class ClavierListener implements Listener {
+public final class ClavierListener implements Listener {
 
 	private static final Logger logger = LoggerFactory.getLogger(Listener.class);
 
@@ -86,7 +102,7 @@ final class ClavierListener implements Listener {
 
 	private final ScheduledExecutorService scheduler;
 
-	private final Clavier.SchedulerThread schedulerThread;
+	private final SchedulerThread schedulerThread;
 
 	private final Clock clock;
 
@@ -172,8 +188,17 @@ final class ClavierListener implements Listener {
 
 	private volatile boolean closed;
 
-	ClavierListener(String name, ListenerConfig config, ScheduledExecutorService scheduler,
-			Clavier.SchedulerThread schedulerThread, SharedResources resources, Clock clock) {
+	/**
+	 * Creates a listener and opens its sessions; {@link #start()} starts it.
+	 * @param name the listener's name
+	 * @param config its configuration
+	 * @param scheduler the engine's scheduler
+	 * @param schedulerThread the scheduler's thread
+	 * @param resources the engine's shared resources
+	 * @param clock the clock for time stamps
+	 */
+	public ClavierListener(String name, ListenerConfig config, ScheduledExecutorService scheduler,
+			SchedulerThread schedulerThread, SharedResources resources, Clock clock) {
 		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
@@ -197,7 +222,10 @@ final class ClavierListener implements Listener {
 				0, null);
 	}
 
-	void start() {
+	/**
+	 * Starts discovery.
+	 */
+	public void start() {
 		this.scheduler.execute(this::refresh);
 	}
 
@@ -221,6 +249,12 @@ final class ClavierListener implements Listener {
 			throw new IllegalStateException("[" + this.name + "] listener is closed");
 		}
 		throw noHealthyEndpoint();
+	}
+
+	@Override
+	public ListenerSnapshot snapshot() {
+		return new ListenerSnapshot(this.name, this.config, this.selection, endpoints(), this.discoveryState,
+				this.ready.isDone() && !this.ready.isCompletedExceptionally(), this.closed);
 	}
 
 	@Override
@@ -289,7 +323,7 @@ final class ClavierListener implements Listener {
 	/**
 	 * Stops discovery and probes and closes the sessions, waiting a bounded time.
 	 */
-	void close() {
+	public void close() {
 		if (this.closed) {
 			return;
 		}
@@ -357,7 +391,7 @@ final class ClavierListener implements Listener {
 		catch (RuntimeException ex) {
 			answer = CompletableFuture.failedFuture(ex);
 		}
-		withTimeout(answer, this.config.discoveryTimeout(), "discovery timed out after " + format(this.config.discoveryTimeout()))
+		withTimeout(answer, this.config.discoveryTimeout(), "discovery timed out after " + Durations.format(this.config.discoveryTimeout()))
 			.whenCompleteAsync(this::discovered, this.scheduler);
 	}
 
@@ -369,11 +403,11 @@ final class ClavierListener implements Listener {
 		DiscoveryState previous = this.discoveryState;
 		if (failure != null || result == null) {
 			this.discoveryAttempts++;
-			String error = describe(failure);
+			String error = Failures.describe(failure);
 			Duration delay = Delays.backoff(this.discoveryAttempts, this.config.discoveryRetryMin(),
 					this.config.discoveryRetryMax(), ThreadLocalRandom.current().nextDouble());
 			logger.warn("[{}] discovery of {} failed: {}; keeping {} endpoint(s), retrying in {} (attempt {})", this.name,
-					this.discovery.target(), error, this.entries.size(), format(delay), this.discoveryAttempts);
+					this.discovery.target(), error, this.entries.size(), Durations.format(delay), this.discoveryAttempts);
 			this.discoveryState = new DiscoveryState(previous.model(), previous.target(), previous.lastRefresh(),
 					now.plus(delay), error, this.discoveryAttempts, previous.lastNote());
 			notifyObservers((observer) -> observer.discovered(this, List.of(), failure));
@@ -505,14 +539,14 @@ final class ClavierListener implements Listener {
 					long episode = ++this.drainEpisode;
 					this.drainTimer = this.scheduler.schedule(() -> {
 						if (this.drainEpisode == episode && !this.closed) {
-							stopDraining("none passed within " + format(this.config.timeout()));
+							stopDraining("none passed within " + Durations.format(this.config.timeout()));
 						}
 					}, this.config.timeout().toNanos(), TimeUnit.NANOSECONDS);
 				}
 				logger.info("[{}] still picking {} (left discovery, no longer probed) until one of {} passes its "
 						+ "first probe, at most {}: no discovered endpoint is healthy yet", this.name,
 						truncate(List.copyOf(this.drainingEntries.keySet())), truncate(endpointsOf(this.drainWaitsFor)),
-						format(this.config.timeout()));
+						Durations.format(this.config.timeout()));
 				return;
 			}
 		}
@@ -644,7 +678,7 @@ final class ClavierListener implements Listener {
 				this.slotsFullLogged = true;
 				logger.info("[{}] {} probes in flight, the most allowed (maxProbesInFlight); more wait for one to end, "
 						+ "so endpoints may be probed less often than every {}", this.name, this.probesInFlight,
-						format(this.config.interval()));
+						Durations.format(this.config.interval()));
 			}
 			return;
 		}
@@ -661,7 +695,7 @@ final class ClavierListener implements Listener {
 			result = CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<ProbeResult> guarded = withTimeout(result, this.config.timeout(),
-				"timed out after " + format(this.config.timeout()));
+				"timed out after " + Durations.format(this.config.timeout()));
 		entry.inFlight = guarded;
 		guarded.whenComplete((outcome, failure) -> {
 			long end = System.nanoTime();
@@ -734,7 +768,7 @@ final class ClavierListener implements Listener {
 		}
 		Duration latency = Duration.ofNanos(end - start);
 		boolean passed = failure == null && outcome != null && outcome.healthy();
-		String detail = (failure != null) ? describe(failure) : (outcome != null) ? outcome.detail() : null;
+		String detail = (failure != null) ? Failures.describe(failure) : (outcome != null) ? outcome.detail() : null;
 		String error = passed ? null : ((detail != null) ? detail : "failed");
 		if (logger.isDebugEnabled()) {
 			logger.debug("[{}] probe of {} {} in {} ms{}", this.name, entry.endpoint, passed ? "passed" : "failed",
@@ -972,32 +1006,6 @@ final class ClavierListener implements Listener {
 		}
 	}
 
-	static String describe(@Nullable Throwable failure) {
-		Throwable cause = failure;
-		while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		if (cause == null) {
-			return "failed";
-		}
-		String message = cause.getMessage();
-		if (cause instanceof TimeoutException && message != null) {
-			return message;
-		}
-		if (cause instanceof CancellationException) {
-			return "cancelled";
-		}
-		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
-	}
-
-	static String format(Duration duration) {
-		long millis = duration.toMillis();
-		if (millis % 1000 == 0) {
-			return (millis / 1000) + "s";
-		}
-		return millis + "ms";
-	}
-
 	private static String truncate(List<Endpoint> endpoints) {
 		if (endpoints.size() <= MAX_LISTED) {
 			return endpoints.toString();
@@ -1095,7 +1103,17 @@ final class ClavierListener implements Listener {
 	 * The context handed to this listener's discovery and scout sessions.
 	 */
 	private record Context(String listenerName, Duration timeout, ScheduledExecutorService executor,
-			SharedResources sharedResources) implements DiscoveryContext, ScoutContext, SharedResources.Provider {
+			SharedResources resources) implements DiscoveryContext, ScoutContext {
+
+		@Override
+		public EventLoopGroup eventLoop() {
+			return this.resources.eventLoop();
+		}
+
+		@Override
+		public <T extends AutoCloseable> T shared(Object key, Class<T> type, java.util.function.Supplier<T> factory) {
+			return this.resources.shared(key, type, factory);
+		}
 
 	}
 

@@ -1,5 +1,6 @@
-package dev.clavier.internal;
+package dev.clavier.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,9 @@ import java.util.function.Function;
 
 /**
  * Looks up a plug-in model by name: the built-in providers first, then those registered with
- * {@link ServiceLoader}. One instance per plug-in kind; immutable after construction.
+ * {@link ServiceLoader}: Clavier's own first (those in the kind's package and below), then
+ * others, which cannot take a name already taken. One instance per plug-in kind; immutable
+ * after construction.
  *
  * @param <P> the provider type
  */
@@ -34,7 +37,18 @@ public final class ModelRegistry<P> {
 		for (P provider : builtIns) {
 			all.put(modelOf.apply(provider), provider);
 		}
+		List<P> others = new ArrayList<>();
 		for (P provider : ServiceLoader.load(type, type.getClassLoader())) {
+			// Clavier's own models in sub-packages (dns, grpc) are found this way too, so that the
+			// plug-in packages never name their sub-packages; they are taken first.
+			if (provider.getClass().getName().startsWith(type.getPackageName() + ".")) {
+				all.putIfAbsent(modelOf.apply(provider), provider);
+			}
+			else {
+				others.add(provider);
+			}
+		}
+		for (P provider : others) {
 			// A built-in name cannot be taken over silently by a jar on the class path.
 			all.putIfAbsent(modelOf.apply(provider), provider);
 		}

@@ -1,4 +1,4 @@
-package dev.clavier;
+package dev.clavier.endpoint;
 
 /**
  * The health of one endpoint as the scout sees it.

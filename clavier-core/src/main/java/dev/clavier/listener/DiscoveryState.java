@@ -1,4 +1,4 @@
-package dev.clavier;
+package dev.clavier.listener;
 
 import java.time.Instant;
 

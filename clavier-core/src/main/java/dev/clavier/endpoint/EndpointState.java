@@ -1,4 +1,4 @@
-package dev.clavier;
+package dev.clavier.endpoint;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.clavier;
+package dev.clavier.model;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

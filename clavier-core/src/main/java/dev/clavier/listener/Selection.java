@@ -1,9 +1,10 @@
-package dev.clavier;
+package dev.clavier.listener;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.filter.EndpointSelector;
 
 /**

@@ -1,8 +1,10 @@
-package dev.clavier;
+package dev.clavier.listener;
 
 import java.time.Duration;
 import java.util.List;
 
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.HealthTransition;
 import org.jspecify.annotations.Nullable;
 
 /**

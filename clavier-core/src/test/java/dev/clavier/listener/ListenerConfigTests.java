@@ -1,8 +1,9 @@
-package dev.clavier;
+package dev.clavier.listener;
 
 import java.time.Duration;
 
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

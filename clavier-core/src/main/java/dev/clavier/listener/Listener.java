@@ -1,9 +1,12 @@
-package dev.clavier;
+package dev.clavier.listener;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.clavier.Clavier;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +49,14 @@ public interface Listener {
 	 * @throws IllegalStateException if the listener was removed or its engine closed
 	 */
 	Endpoint getEndpoint();
+
+	/**
+	 * Returns the listener at this moment, as one immutable snapshot: its selection, every
+	 * endpoint's state, what discovery last did and its configuration. Readers that show more
+	 * than one of these read them from one snapshot, so that they always show one moment.
+	 * @return the snapshot
+	 */
+	ListenerSnapshot snapshot();
 
 	/**
 	 * Returns the current selection: the endpoints picks are made from and the filter's

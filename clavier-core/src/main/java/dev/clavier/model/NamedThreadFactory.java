@@ -1,4 +1,4 @@
-package dev.clavier.internal;
+package dev.clavier.model;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;

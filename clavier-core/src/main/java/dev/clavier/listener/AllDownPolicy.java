@@ -1,4 +1,4 @@
-package dev.clavier;
+package dev.clavier.listener;
 
 /**
  * What a listener does when endpoints are discovered but none is healthy.
