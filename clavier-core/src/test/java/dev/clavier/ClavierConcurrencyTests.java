@@ -2,7 +2,9 @@ package dev.clavier;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,10 +14,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.scout.TcpScout;
 import dev.clavier.test.TcpMode;
@@ -194,6 +199,92 @@ class ClavierConcurrencyTests {
 		await().atMost(WAIT).until(() -> ClavierTests.clavierThreads().equals(before));
 		System.out.printf("%d picks on %d threads across %d removals of %s: none returned it after removal%n",
 				picks.get(), PICKERS, cycles, c);
+	}
+
+	@Test
+	void snapshotWhileHealthAndMembershipChangeShouldAlwaysShowOneMoment() throws Exception {
+		Set<String> before = ClavierTests.clavierThreads();
+		Endpoint[] all = new Endpoint[12];
+		for (int i = 0; i < all.length; i++) {
+			all[i] = Endpoint.of("127.0.0.1", 7100 + i);
+		}
+		MutableDiscovery discovery = new MutableDiscovery(Duration.ofMillis(5), all);
+		ScriptedScout scout = new ScriptedScout();
+		Clavier clavier = Clavier.create();
+		Listener listener = clavier.addListener("moment", ListenerConfig.builder(discovery)
+			.scout(scout)
+			.interval(Duration.ofMillis(10))
+			.timeout(Duration.ofMillis(5))
+			.rise(1)
+			.fall(1)
+			.build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+		AtomicLong reads = new AtomicLong();
+		AtomicBoolean running = new AtomicBoolean(true);
+		List<Thread> readers = new ArrayList<>();
+		for (int t = 0; t < PICKERS; t++) {
+			readers.add(thread("clavier-test-reader-" + t, () -> {
+				long deadline = System.nanoTime() + MAX_TIME.toNanos();
+				for (long i = 0; i < 100_000_000L && running.get() && System.nanoTime() < deadline; i++) {
+					String violation = inconsistency(listener.snapshot());
+					if (violation != null && violations.size() < 10) {
+						violations.add(violation);
+					}
+					reads.incrementAndGet();
+				}
+			}));
+		}
+		readers.forEach(Thread::start);
+		Random random = new Random(11);
+		int changes = 300;
+		for (int change = 0; change < changes; change++) {
+			// Flip some endpoints' health and, every tenth change, drop or restore some of them. The
+			// first four stay healthy and discovered, so no draining blurs what is picked.
+			for (int i = 0; i < 3; i++) {
+				Endpoint endpoint = all[4 + random.nextInt(all.length - 4)];
+				scout.set(endpoint.address(), random.nextBoolean() ? ScriptedScout.Verdict.PASS : ScriptedScout.Verdict.FAIL);
+			}
+			if (change % 10 == 0) {
+				List<Endpoint> kept = new ArrayList<>(List.of(all).subList(0, 4));
+				kept.addAll(List.of(all).subList(4 + random.nextInt(4), all.length - random.nextInt(4)));
+				discovery.set(kept.toArray(new Endpoint[0]));
+			}
+			listener.probeNow();
+			long seen = reads.get();
+			await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+				.until(() -> reads.get() > seen + 1_000);
+		}
+		running.set(false);
+		for (Thread reader : readers) {
+			reader.join(WAIT.toMillis());
+			assertThat(reader.isAlive()).isFalse();
+		}
+		assertThat(violations).isEmpty();
+		clavier.close();
+		await().atMost(WAIT).until(() -> ClavierTests.clavierThreads().equals(before));
+		System.out.printf("%d snapshot reads on %d threads across %d changes: each showed one moment%n", reads.get(),
+				PICKERS, changes);
+	}
+
+	/**
+	 * Returns what contradicts itself in a snapshot: picks (all-down policy FAIL) are made from
+	 * exactly the endpoints it shows HEALTHY, draining ones included while no discovered one is.
+	 */
+	private static @Nullable String inconsistency(ListenerSnapshot snapshot) {
+		Set<Endpoint> healthy = new HashSet<>();
+		Set<Endpoint> shown = new HashSet<>();
+		for (EndpointState state : snapshot.endpoints()) {
+			shown.add(state.endpoint());
+			if (state.status() == HealthStatus.HEALTHY) {
+				healthy.add(state.endpoint());
+			}
+		}
+		Set<Endpoint> picked = new HashSet<>(snapshot.selection().endpoints());
+		if (snapshot.isFallback() || !picked.equals(healthy)) {
+			return "picks from " + picked + " while " + healthy + " are shown HEALTHY among " + shown;
+		}
+		return null;
 	}
 
 	@Test

@@ -1,0 +1,308 @@
+package dev.clavier.internal.listener;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+
+import dev.clavier.internal.Delays;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.model.Durations;
+import dev.clavier.model.Failures;
+import dev.clavier.scout.ProbeResult;
+import dev.clavier.scout.ScoutSession;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When each endpoint of a listener is probed: at once when discovered, then every interval with
+ * jitter, never twice at once, the second probes of a large set spread over an interval, next
+ * probes coalesced on ticks. Owns each probe's one deadline (the listener's timeout) and the
+ * bound on probes in flight; hands each outcome to an {@link Outcomes} on the scheduler thread.
+ * <p>
+ * Probes in flight are bounded ({@link ListenerConfig#maxProbesInFlight()}): a probe that falls
+ * due beyond the bound waits unsent, in order, and starts when a running one ends. A probe's
+ * timeout runs from the call to the scout, so a probe must not be handed over before the engine
+ * and the I/O threads can start it: under overload probes would pile up in their queues and time
+ * out unsent, every endpoint would go UNHEALTHY for the engine's own backlog, and nothing would
+ * be left to pick. Bounded, the probe rate falls instead, and endpoints keep the health their
+ * probes really find.
+ * <p>
+ * Confined to the engine's scheduler thread, except the hand-over of outcomes from I/O threads.
+ */
+final class ProbeScheduler {
+
+	private static final Logger logger = LoggerFactory.getLogger(Listener.class);
+
+	/** Above this many endpoints, second probes are spread over an interval. */
+	private static final int SPREAD_ABOVE = 64;
+
+	private final String name;
+
+	private final ListenerConfig config;
+
+	private final ScoutSession scout;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final IntSupplier endpointCount;
+
+	private final Outcomes sink;
+
+	/** Next probes are due on multiples of this, so that those of one tick start with one wake-up. */
+	private final long tickNanos;
+
+	/** Probe outcomes handed over by the I/O threads; drained in order on the scheduler. */
+	private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
+
+	/** Whether a drain of {@link #outcomes} is scheduled and has not started polling yet. */
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+	/** Endpoints whose probe fell due while {@code maxProbesInFlight} probes ran, in that order. */
+	private final ArrayDeque<EndpointRecord> waitingForSlot = new ArrayDeque<>();
+
+	/** Probes handed to the scout whose outcome has not been handled yet. */
+	private int probesInFlight;
+
+	private boolean slotsFullLogged;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates a scheduler.
+	 * @param name the listener's name
+	 * @param config the listener's configuration
+	 * @param scout the scout session, closed by {@link #close()}
+	 * @param scheduler the engine's scheduler
+	 * @param endpointCount how many endpoints the listener has
+	 * @param sink receives each outcome, on the scheduler thread
+	 */
+	ProbeScheduler(String name, ListenerConfig config, ScoutSession scout, ScheduledExecutorService scheduler,
+			IntSupplier endpointCount, Outcomes sink) {
+		this.name = name;
+		this.config = config;
+		this.scout = scout;
+		this.scheduler = scheduler;
+		this.endpointCount = endpointCount;
+		this.sink = sink;
+		this.tickNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(10), config.interval().toNanos() / 100);
+	}
+
+	/**
+	 * Probes an endpoint now, unless it is being probed or waits for a slot.
+	 * @param record the endpoint
+	 */
+	void probe(EndpointRecord record) {
+		if (this.closed || record.isRemoved() || record.inFlight != null || record.waitingForSlot) {
+			return;
+		}
+		if (this.probesInFlight >= this.config.maxProbesInFlight()) {
+			// Not handed over yet, so its timeout does not run while it waits (see the class Javadoc).
+			record.waitingForSlot = true;
+			this.waitingForSlot.addLast(record);
+			if (!this.slotsFullLogged) {
+				this.slotsFullLogged = true;
+				logger.info("[{}] {} probes in flight, the most allowed (maxProbesInFlight); more wait for one to end, "
+						+ "so endpoints may be probed less often than every {}", this.name, this.probesInFlight,
+						Durations.format(this.config.interval()));
+			}
+			return;
+		}
+		this.probesInFlight++;
+		long start = System.nanoTime();
+		CompletableFuture<ProbeResult> result;
+		try {
+			result = this.scout.probe(record.endpoint());
+			if (result == null) {
+				result = CompletableFuture.failedFuture(new IllegalStateException("scout returned no result"));
+			}
+		}
+		catch (RuntimeException ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		Duration timeout = this.config.timeout();
+		CompletableFuture<ProbeResult> guarded = Deadline.within(result, timeout,
+				"timed out after " + Durations.format(timeout), this.scheduler);
+		record.inFlight = guarded;
+		guarded.whenComplete((outcome, failure) -> {
+			long end = System.nanoTime();
+			handOver(() -> ended(record, guarded, end - start, outcome, failure));
+		});
+	}
+
+	/**
+	 * Probes every endpoint now, outside the schedule; those being probed are left to finish.
+	 * @param records the endpoints
+	 */
+	void probeNow(Collection<EndpointRecord> records) {
+		for (EndpointRecord record : records) {
+			if (record.inFlight == null && !record.waitingForSlot) {
+				cancelNext(record);
+				probe(record);
+			}
+		}
+	}
+
+	/**
+	 * Stops probing an endpoint that left discovery and releases what the scout holds for it.
+	 * @param record the endpoint, already marked removed
+	 */
+	void release(EndpointRecord record) {
+		cancelNext(record);
+		if (record.inFlight != null) {
+			record.inFlight.cancel(true);
+		}
+		try {
+			this.scout.release(record.endpoint());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("[{}] scout failed to release {}", this.name, record.endpoint(), ex);
+		}
+	}
+
+	/**
+	 * Cancels every probe and closes the scout session.
+	 * @param records the endpoints there were
+	 */
+	void close(Collection<EndpointRecord> records) {
+		this.closed = true;
+		for (EndpointRecord record : records) {
+			cancelNext(record);
+			if (record.inFlight != null) {
+				record.inFlight.cancel(true);
+			}
+		}
+		this.waitingForSlot.clear();
+		try {
+			this.scout.close();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("[{}] failed to close {}", this.name, this.scout, ex);
+		}
+	}
+
+	private void ended(EndpointRecord record, CompletableFuture<ProbeResult> attempt, long nanos,
+			@Nullable ProbeResult outcome, @Nullable Throwable failure) {
+		if (record.inFlight == attempt) {
+			record.inFlight = null;
+		}
+		// Every probe handed over ends here once, removed endpoints' and timed-out ones included.
+		this.probesInFlight--;
+		startWaiting();
+		if (this.closed || record.isRemoved()) {
+			return;
+		}
+		Duration latency = Duration.ofNanos(nanos);
+		boolean first = !record.probed();
+		boolean passed = failure == null && outcome != null && outcome.healthy();
+		String detail = (failure != null) ? Failures.describe(failure) : (outcome != null) ? outcome.detail() : null;
+		if (logger.isDebugEnabled()) {
+			logger.debug("[{}] probe of {} {} in {} ms{}", this.name, record.endpoint(), passed ? "passed" : "failed",
+					latency.toMillis(), (detail != null) ? ": " + detail : "");
+		}
+		this.sink.probed(record, passed, latency, detail);
+		scheduleNext(record, latency, first);
+	}
+
+	private void scheduleNext(EndpointRecord record, Duration latency, boolean first) {
+		Duration interval = this.config.interval();
+		Duration wait = Delays.jittered(interval, this.config.jitter(), ThreadLocalRandom.current().nextDouble())
+			.minus(latency);
+		if (first && this.endpointCount.getAsInt() > SPREAD_ABOVE) {
+			// Many endpoints discovered together (ten thousand at start-up) would otherwise be
+			// probed in one burst every interval: push each one's second probe a random part of an
+			// interval later (never sooner), so that they run at an even rate.
+			wait = wait.plusNanos((long) (interval.toNanos() * ThreadLocalRandom.current().nextDouble()));
+		}
+		record.next = this.scheduler.schedule(() -> probe(record), onTick(Math.max(0, wait.toNanos())),
+				TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Starts the probes that wait for a slot, oldest first, while slots are free. Endpoints
+	 * removed meanwhile are skipped.
+	 */
+	private void startWaiting() {
+		while (this.probesInFlight < this.config.maxProbesInFlight() && !this.waitingForSlot.isEmpty()) {
+			EndpointRecord next = this.waitingForSlot.pollFirst();
+			next.waitingForSlot = false;
+			probe(next);
+		}
+	}
+
+	/**
+	 * Runs a probe outcome on the scheduler. Outcomes that arrive while a drain is pending share
+	 * it: thousands of probes a second cost far fewer thread wake-ups than one hand-over each.
+	 */
+	private void handOver(Runnable outcome) {
+		this.outcomes.add(outcome);
+		if (this.drainScheduled.compareAndSet(false, true)) {
+			try {
+				this.scheduler.execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				// The engine is closing.
+			}
+		}
+	}
+
+	private void drain() {
+		// Cleared before polling: an outcome added after the last poll schedules another drain.
+		this.drainScheduled.set(false);
+		Runnable outcome;
+		while ((outcome = this.outcomes.poll()) != null) {
+			try {
+				outcome.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("[{}] failed to handle a probe outcome", this.name, ex);
+			}
+		}
+	}
+
+	/**
+	 * Returns a delay rounded up to the next multiple of the tick, so that the probes falling
+	 * due within one tick (a hundredth of the interval, at most 10 ms) start together.
+	 */
+	private long onTick(long delayNanos) {
+		long tick = this.tickNanos;
+		if (tick <= 1) {
+			return delayNanos;
+		}
+		long due = System.nanoTime() + delayNanos;
+		long rest = Math.floorMod(due, tick);
+		return (rest == 0) ? delayNanos : delayNanos + (tick - rest);
+	}
+
+	private static void cancelNext(EndpointRecord record) {
+		if (record.next != null) {
+			record.next.cancel(false);
+		}
+	}
+
+	/**
+	 * Receives probe outcomes, on the scheduler thread.
+	 */
+	interface Outcomes {
+
+		/**
+		 * Called when a probe of an endpoint still discovered ended.
+		 * @param record the endpoint
+		 * @param passed whether it passed
+		 * @param latency how long it took
+		 * @param detail what the scout saw or why it failed, or {@code null}
+		 */
+		void probed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail);
+
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.clavier.internal.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.AllDownPolicy;
+import dev.clavier.listener.DiscoveryState;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerSnapshot;
+import dev.clavier.listener.Selection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a listener's records into the one {@link ListenerSnapshot} every reader reads: decides
+ * what picks are made from (healthy endpoints; draining ones while no discovered endpoint is
+ * healthy; every discovered one when health is ignored or the all-down policy falls back),
+ * keeps the {@link Selection} instance while that set does not change, and delivers the
+ * observers' events after the snapshot that shows them. Bursts of changes (ten thousand first
+ * probes, a network blip) are published once per short window: 1 us per endpoint, so 3 us for
+ * 3 endpoints and 10 ms for 10,000, which keeps publishing to a few percent of the scheduler.
+ * <p>
+ * Confined to the engine's scheduler thread; the snapshot goes out through one volatile write.
+ */
+final class SnapshotPublisher {
+
+	private static final Logger logger = LoggerFactory.getLogger(Listener.class);
+
+	private final String name;
+
+	private final ListenerConfig config;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final EndpointTable table;
+
+	private final DrainingPolicy draining;
+
+	private final Supplier<DiscoveryState> discovery;
+
+	private final ListenerObservers observers;
+
+	private final Listener owner;
+
+	private final Consumer<ListenerSnapshot> out;
+
+	private ListenerSnapshot current;
+
+	private boolean pending;
+
+	private boolean fallbackEpisode;
+
+	private boolean ready;
+
+	private boolean closed;
+
+	/**
+	 * Creates the publisher of one listener and publishes its first, empty snapshot.
+	 * @param owner the listener, for observer events
+	 * @param config the listener's configuration
+	 * @param scheduler the engine's scheduler
+	 * @param table the listener's endpoints
+	 * @param draining the endpoints that left discovery and are still picked
+	 * @param discovery what discovery last did
+	 * @param observers the listener's observers
+	 * @param out receives each snapshot (the listener's volatile field)
+	 */
+	SnapshotPublisher(Listener owner, ListenerConfig config, ScheduledExecutorService scheduler, EndpointTable table,
+			DrainingPolicy draining, Supplier<DiscoveryState> discovery, ListenerObservers observers,
+			Consumer<ListenerSnapshot> out) {
+		this.name = owner.name();
+		this.owner = owner;
+		this.config = config;
+		this.scheduler = scheduler;
+		this.table = table;
+		this.draining = draining;
+		this.discovery = discovery;
+		this.observers = observers;
+		this.out = out;
+		this.current = new ListenerSnapshot(this.name, config, Selection.empty(), List.of(), discovery.get(), false,
+				false);
+		out.accept(this.current);
+	}
+
+	/**
+	 * Publishes within the window, with whatever else changes until then.
+	 */
+	void publishSoon() {
+		if (this.pending || this.closed) {
+			return;
+		}
+		this.pending = true;
+		try {
+			this.scheduler.schedule(() -> {
+				if (this.pending && !this.closed) {
+					publishNow();
+				}
+			}, this.table.size() * 1_000L, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// The engine is closing.
+		}
+	}
+
+	/**
+	 * Publishes a snapshot of this moment now, then delivers the observers' events.
+	 */
+	void publishNow() {
+		this.pending = false;
+		if (this.closed) {
+			return;
+		}
+		Selection selection = select();
+		ListenerSnapshot next = new ListenerSnapshot(this.name, this.config, selection, states(), this.discovery.get(),
+				this.ready, false);
+		Selection before = this.current.selection();
+		this.current = next;
+		this.out.accept(next);
+		if (selection != before) {
+			List<Endpoint> pickable = selection.endpoints();
+			this.observers.queue((observer) -> observer.selectionChanged(this.owner, pickable));
+		}
+		this.observers.deliver();
+	}
+
+	/**
+	 * Publishes the snapshot that says the listener is ready.
+	 */
+	void ready() {
+		this.ready = true;
+		publishNow();
+	}
+
+	/**
+	 * Publishes a closed snapshot: nothing to pick, and, once the listener's records are gone,
+	 * nothing to show; later calls publish nothing more.
+	 * @param endpoints the endpoint states still shown
+	 */
+	void closed(List<EndpointState> endpoints) {
+		this.closed = true;
+		this.pending = false;
+		ListenerSnapshot last = this.current;
+		this.current = new ListenerSnapshot(this.name, this.config, Selection.empty(), endpoints, last.discovery(),
+				last.ready(), true);
+		this.out.accept(this.current);
+	}
+
+	private Selection select() {
+		List<Endpoint> all = new ArrayList<>(this.table.size());
+		List<Endpoint> healthy = new ArrayList<>(this.table.size());
+		for (EndpointRecord record : this.table.records()) {
+			all.add(record.endpoint());
+			if (record.status() == HealthStatus.HEALTHY) {
+				healthy.add(record.endpoint());
+			}
+		}
+		if (healthy.isEmpty() && !this.draining.isEmpty()) {
+			// Endpoints that left discovery while healthy, picked until a replacement passes
+			// (DrainingPolicy); only while no discovered endpoint is healthy, in address order too.
+			for (EndpointRecord record : this.draining.draining()) {
+				healthy.add(record.endpoint());
+			}
+		}
+		List<Endpoint> pickable;
+		boolean fallback = false;
+		if (this.config.ignoreHealth()) {
+			pickable = all;
+		}
+		else if (!healthy.isEmpty() || all.isEmpty()) {
+			if (this.fallbackEpisode) {
+				this.fallbackEpisode = false;
+				if (!healthy.isEmpty()) {
+					logger.info("[{}] {} endpoint(s) healthy again; picks use healthy endpoints only", this.name,
+							healthy.size());
+				}
+			}
+			pickable = healthy;
+		}
+		else if (this.config.allDownPolicy() == AllDownPolicy.ALL) {
+			if (!this.fallbackEpisode) {
+				this.fallbackEpisode = true;
+				logger.warn("[{}] no healthy endpoint among {}; picking among all of them (all-down policy: all)",
+						this.name, all.size());
+			}
+			pickable = all;
+			fallback = true;
+		}
+		else {
+			pickable = healthy;
+		}
+		Selection selection = this.current.selection();
+		if (selection.isFallback() == fallback && selection.endpoints().equals(pickable)) {
+			return selection;
+		}
+		List<Endpoint> frozen = List.copyOf(pickable);
+		return frozen.isEmpty() ? Selection.empty()
+				: Selection.of(frozen, this.config.filter().selector(frozen), fallback);
+	}
+
+	private List<EndpointState> states() {
+		List<EndpointState> states = new ArrayList<>(this.table.size() + this.draining.draining().size());
+		if (this.draining.isEmpty()) {
+			for (EndpointRecord record : this.table.records()) {
+				states.add(record.state());
+			}
+			return states;
+		}
+		// Draining endpoints are shown with their last state and a cause saying they left
+		// discovery, so that every endpoint picks can return is listed; one that discovery
+		// found again is shown once, as discovered.
+		List<EndpointRecord> shown = new ArrayList<>(this.table.records());
+		for (EndpointRecord record : this.draining.draining()) {
+			if (!this.table.contains(record.endpoint())) {
+				shown.add(record);
+			}
+		}
+		shown.sort((a, b) -> EndpointTable.ADDRESS_ORDER.compare(a.endpoint(), b.endpoint()));
+		for (EndpointRecord record : shown) {
+			states.add(record.state());
+		}
+		return states;
+	}
+
+}
