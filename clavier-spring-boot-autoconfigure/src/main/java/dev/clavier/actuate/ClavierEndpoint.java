@@ -17,6 +17,7 @@ import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerSnapshot;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -49,7 +50,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <p>
  * The response shows models, targets and health only, never scout options: an HTTP scout's
  * headers (an {@code Authorization} header, say) never leave the engine. Descriptors are
- * snapshots that hold no engine object. Thread-safe.
+ * snapshots that hold no engine object. Each listener in a response is read from one
+ * {@link Listener#snapshot()}, so its counts, fallback flag, discovery state and endpoints always
+ * show one moment. Thread-safe.
  */
 @Endpoint(id = "clavier", defaultAccess = Access.READ_ONLY)
 public final class ClavierEndpoint {
@@ -103,22 +106,24 @@ public final class ClavierEndpoint {
 		return describe(listener);
 	}
 
-	private static ListenerDescriptor describe(Listener listener) {
-		ListenerConfig config = listener.config();
-		List<EndpointState> states = listener.endpoints();
-		List<EndpointDescriptor> endpoints = new ArrayList<>(states.size());
-		int healthy = 0;
-		for (EndpointState state : states) {
-			if (state.status() == HealthStatus.HEALTHY) {
-				healthy++;
-			}
+	/**
+	 * Returns one listener as one moment: everything comes from a single
+	 * {@link Listener#snapshot()}, never from the listener's live accessors.
+	 * @param listener the listener
+	 * @return the descriptor
+	 */
+	static ListenerDescriptor describe(Listener listener) {
+		ListenerSnapshot snapshot = listener.snapshot();
+		ListenerConfig config = snapshot.config();
+		List<EndpointDescriptor> endpoints = new ArrayList<>(snapshot.endpoints().size());
+		for (EndpointState state : snapshot.endpoints()) {
 			endpoints.add(EndpointDescriptor.of(state));
 		}
-		return new ListenerDescriptor(DiscoveryDescriptor.of(listener.discoveryState()),
+		return new ListenerDescriptor(DiscoveryDescriptor.of(snapshot.discovery()),
 				new ScoutDescriptor(config.scout().model(), config.interval(), config.timeout(), config.rise(),
 						config.fall()),
-				new FilterDescriptor(config.filter().model()), healthy, states.size(),
-				listener.selection().isFallback(), endpoints);
+				new FilterDescriptor(config.filter().model()), snapshot.count(HealthStatus.HEALTHY),
+				snapshot.endpoints().size(), snapshot.isFallback(), endpoints);
 	}
 
 	/**

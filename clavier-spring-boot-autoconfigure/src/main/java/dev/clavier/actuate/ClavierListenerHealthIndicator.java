@@ -1,12 +1,11 @@
 package dev.clavier.actuate;
 
-import java.util.List;
 import java.util.Objects;
 
-import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerSnapshot;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -19,7 +18,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * discovered endpoint because none is healthy), {@code discovery} (the discovery model) and,
  * when discovery last failed, {@code discoveryError}.
  * <p>
- * Reads the listener's snapshots only, never probes. Thread-safe.
+ * Each health check reads one {@link Listener#snapshot()} and derives every detail from it, so
+ * the status and the details always show one moment; it never probes. Thread-safe.
  */
 public final class ClavierListenerHealthIndicator implements HealthIndicator {
 
@@ -35,24 +35,17 @@ public final class ClavierListenerHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		List<EndpointState> states = this.listener.endpoints();
-		DiscoveryState discovery = this.listener.discoveryState();
-		int healthy = 0;
-		int unhealthy = 0;
-		for (EndpointState state : states) {
-			if (state.status() == HealthStatus.HEALTHY) {
-				healthy++;
-			}
-			else if (state.status() == HealthStatus.UNHEALTHY) {
-				unhealthy++;
-			}
-		}
-		int unknown = states.size() - healthy - unhealthy;
+		ListenerSnapshot snapshot = this.listener.snapshot();
+		DiscoveryState discovery = snapshot.discovery();
+		int total = snapshot.endpoints().size();
+		int healthy = snapshot.count(HealthStatus.HEALTHY);
+		int unhealthy = snapshot.count(HealthStatus.UNHEALTHY);
+		int unknown = snapshot.count(HealthStatus.UNKNOWN);
 		Health.Builder builder;
 		if (healthy > 0) {
 			builder = Health.up();
 		}
-		else if (isStarting(states, unknown, discovery)) {
+		else if (isStarting(total, unknown, discovery)) {
 			builder = Health.unknown();
 		}
 		else {
@@ -61,8 +54,8 @@ public final class ClavierListenerHealthIndicator implements HealthIndicator {
 		builder.withDetail("healthy", healthy)
 			.withDetail("unhealthy", unhealthy)
 			.withDetail("unknown", unknown)
-			.withDetail("total", states.size())
-			.withDetail("fallback", this.listener.selection().isFallback())
+			.withDetail("total", total)
+			.withDetail("fallback", snapshot.isFallback())
 			.withDetail("discovery", discovery.model());
 		if (discovery.lastError() != null) {
 			builder.withDetail("discoveryError", discovery.lastError());
@@ -70,13 +63,13 @@ public final class ClavierListenerHealthIndicator implements HealthIndicator {
 		return builder.build();
 	}
 
-	private static boolean isStarting(List<EndpointState> states, int unknown, DiscoveryState discovery) {
-		if (states.isEmpty()) {
+	private static boolean isStarting(int total, int unknown, DiscoveryState discovery) {
+		if (total == 0) {
 			// Nothing discovered: still waiting for the first answer, unless discovery answered or failed.
 			return discovery.lastRefresh() == null && discovery.lastError() == null;
 		}
 		// Every endpoint is waiting for its first probe.
-		return unknown == states.size();
+		return unknown == total;
 	}
 
 	@Override

@@ -13,11 +13,12 @@ import java.util.Objects;
 import dev.clavier.Clavier;
 import dev.clavier.ClavierObserver;
 import dev.clavier.endpoint.Endpoint;
-import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
+import dev.clavier.model.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * Micrometer meters for every listener of a Clavier engine, each tagged {@code listener}:
  * <ul>
  * <li>{@code clavier.endpoints} (gauge, tag {@code status}: {@code healthy}, {@code unhealthy},
- * {@code unknown}): discovered endpoints by health;</li>
+ * {@code unknown}): discovered endpoints by health, each read from one
+ * {@link Listener#snapshot()} (one per gauge read: Micrometer reads the three gauges of a scrape
+ * separately, so they may come from two moments), NaN once the listener is closed;</li>
  * <li>{@code clavier.probe} (timer, tag {@code outcome}: {@code success}, {@code failure}): probes
  * and their latency;</li>
  * <li>{@code clavier.discovery.refreshes} (counter, tag {@code outcome}): discovery attempts;</li>
@@ -145,14 +148,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 
 	private static Binding bind(Listener listener, MeterRegistry registry) {
 		Tags tags = Tags.of("listener", listener.name());
-		List<Meter> meters = new ArrayList<>();
-		for (HealthStatus status : HealthStatus.values()) {
-			meters.add(Gauge.builder("clavier.endpoints", listener, (l) -> count(l, status))
-				.tags(tags)
-				.tag("status", tag(status))
-				.description("Discovered endpoints of a Clavier listener, by health")
-				.register(registry));
-		}
+		List<Meter> meters = new ArrayList<>(endpointGauges(listener, tags, registry));
 		ListenerMeters observer = new ListenerMeters(registry, tags);
 		meters.addAll(observer.meters());
 		AutoCloseable subscription = listener.subscribe(observer);
@@ -160,17 +156,29 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 		return new Binding(listener.name(), subscription, meters);
 	}
 
-	private static double count(Listener listener, HealthStatus status) {
-		if (listener.isClosed()) {
-			return Double.NaN;
+	/**
+	 * Registers the {@code clavier.endpoints} gauges of one listener, one per status. Each gauge
+	 * read takes one {@link Listener#snapshot()}: Micrometer reads gauges one by one and offers no
+	 * hook around a whole scrape, so two gauges of one scrape may show two moments.
+	 * @param listener the listener
+	 * @param tags the listener's tags
+	 * @param registry the registry
+	 * @return the gauges
+	 */
+	static List<Meter> endpointGauges(Listener listener, Tags tags, MeterRegistry registry) {
+		List<Meter> gauges = new ArrayList<>(HealthStatus.values().length);
+		for (HealthStatus status : HealthStatus.values()) {
+			gauges.add(Gauge.builder("clavier.endpoints", listener, (l) -> count(l.snapshot(), status))
+				.tags(tags)
+				.tag("status", tag(status))
+				.description("Discovered endpoints of a Clavier listener, by health")
+				.register(registry));
 		}
-		int count = 0;
-		for (EndpointState state : listener.endpoints()) {
-			if (state.status() == status) {
-				count++;
-			}
-		}
-		return count;
+		return gauges;
+	}
+
+	private static double count(ListenerSnapshot snapshot, HealthStatus status) {
+		return (snapshot.closed()) ? Double.NaN : snapshot.count(status);
 	}
 
 	private static String tag(HealthStatus status) {
@@ -286,7 +294,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 				this.subscription.close();
 			}
 			catch (Exception ex) {
-				logger.warn("[{}] could not unsubscribe the meter observer: {}", this.name, ex.toString());
+				logger.warn("[{}] could not unsubscribe the meter observer: {}", this.name, Failures.describe(ex));
 			}
 			for (Meter meter : this.meters) {
 				registry.remove(meter);

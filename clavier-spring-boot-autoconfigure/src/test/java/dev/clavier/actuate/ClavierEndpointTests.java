@@ -6,13 +6,18 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.clavier.Clavier;
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
 import dev.clavier.actuate.ClavierEndpoint.ClavierDescriptor;
+import dev.clavier.actuate.ClavierEndpoint.DiscoveryDescriptor;
 import dev.clavier.actuate.ClavierEndpoint.EndpointDescriptor;
 import dev.clavier.actuate.ClavierEndpoint.ListenerDescriptor;
+import dev.clavier.actuate.ClavierEndpoint.ScoutDescriptor;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.listener.AllDownPolicy;
+import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
@@ -185,6 +190,50 @@ class ClavierEndpointTests {
 		String json = mapper.writeValueAsString(this.endpoint.listeners());
 		assertThat(json).doesNotContain("s3cr3t").doesNotContain("k3y-value").doesNotContain("Authorization");
 		assertThat(json).contains("\"lastError\":null").contains("\"nextRefresh\":null").contains("\"lastNote\":null");
+	}
+
+	@Test
+	void describeWhenLiveAccessorsFailShouldShowOneSnapshot() {
+		DiscoveryState failing = new DiscoveryState("dns", "backend.svc.test A", SnapshotOnlyListener.NOW,
+				SnapshotOnlyListener.NOW.plusSeconds(4), "timed out after 2s", 3, null);
+		SnapshotOnlyListener listener = new SnapshotOnlyListener(SnapshotOnlyListener.snapshot(failing, true, false,
+				SnapshotOnlyListener.state(2, HealthStatus.UNHEALTHY, "HTTP 503"),
+				SnapshotOnlyListener.state(3, HealthStatus.UNHEALTHY, "connection refused")));
+		ListenerDescriptor allDown = ClavierEndpoint.describe(listener);
+		assertThat(listener.snapshotReads()).isOne();
+		assertThat(allDown.healthy()).isZero();
+		assertThat(allDown.total()).isEqualTo(2);
+		assertThat(allDown.fallback()).isTrue();
+		assertThat(allDown.discovery()).isEqualTo(new DiscoveryDescriptor("dns", "backend.svc.test A",
+				SnapshotOnlyListener.NOW, SnapshotOnlyListener.NOW.plusSeconds(4), "timed out after 2s", 3, null));
+		assertThat(allDown.scout())
+			.isEqualTo(new ScoutDescriptor("http", Duration.ofMillis(1500), Duration.ofSeconds(1), 3, 4));
+		assertThat(allDown.filter().model()).isEqualTo("round-robin");
+		assertThat(allDown.endpoints()).extracting(EndpointDescriptor::host, EndpointDescriptor::status,
+				EndpointDescriptor::lastError)
+			.containsExactly(tuple("127.0.0.2", HealthStatus.UNHEALTHY, "HTTP 503"),
+					tuple("127.0.0.3", HealthStatus.UNHEALTHY, "connection refused"));
+		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(allDown));
+		assertThat(json.read("$.healthy", Integer.class)).isZero();
+		assertThat(json.read("$.total", Integer.class)).isEqualTo(2);
+		assertThat(json.read("$.fallback", Boolean.class)).isTrue();
+		assertThat(json.read("$.discovery.lastError", String.class)).isEqualTo("timed out after 2s");
+		assertThat(json.read("$.scout.interval", String.class)).isEqualTo("PT1.5S");
+		assertThat(json.read("$.endpoints[0].latencyMs", Double.class)).isEqualTo(7.0);
+		DiscoveryState answered = new DiscoveryState("dns", "backend.svc.test A", SnapshotOnlyListener.NOW,
+				SnapshotOnlyListener.NOW.plusSeconds(4), null, 0, null);
+		listener.publish(SnapshotOnlyListener.snapshot(answered, false, false,
+				SnapshotOnlyListener.state(2, HealthStatus.HEALTHY, null),
+				SnapshotOnlyListener.state(3, HealthStatus.UNHEALTHY, "HTTP 503"),
+				SnapshotOnlyListener.state(4, HealthStatus.UNKNOWN, null)));
+		ListenerDescriptor recovered = ClavierEndpoint.describe(listener);
+		assertThat(listener.snapshotReads()).isEqualTo(2);
+		assertThat(recovered.healthy()).isEqualTo(1);
+		assertThat(recovered.total()).isEqualTo(3);
+		assertThat(recovered.fallback()).isFalse();
+		assertThat(recovered.discovery().lastError()).isNull();
+		assertThat(recovered.endpoints()).extracting(EndpointDescriptor::status)
+			.containsExactly(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY, HealthStatus.UNKNOWN);
 	}
 
 	private ListenerConfig.Builder config(TestHttpBackend... backends) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import dev.clavier.Clavier;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
@@ -18,6 +20,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -110,6 +113,37 @@ class ClavierHealthContributorTests {
 	@Test
 	void getContributorWhenUnknownShouldReturnNull() {
 		assertThat(this.contributor.getContributor("nope")).isNull();
+	}
+
+	@Test
+	void healthWhenLiveAccessorsFailShouldReportOneSnapshot() {
+		DiscoveryState failing = new DiscoveryState("dns", "backend.svc.test A", SnapshotOnlyListener.NOW, null,
+				"timed out after 2s", 3, null);
+		SnapshotOnlyListener listener = new SnapshotOnlyListener(SnapshotOnlyListener.snapshot(failing, true, false,
+				SnapshotOnlyListener.state(2, HealthStatus.UNHEALTHY, "HTTP 503"),
+				SnapshotOnlyListener.state(3, HealthStatus.UNHEALTHY, "connection refused")));
+		ClavierListenerHealthIndicator indicator = new ClavierListenerHealthIndicator(listener);
+		Health allDown = indicator.health();
+		assertThat(listener.snapshotReads()).isOne();
+		assertThat(allDown.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(allDown.getDetails()).containsOnly(entry("healthy", 0), entry("unhealthy", 2), entry("unknown", 0),
+				entry("total", 2), entry("fallback", true), entry("discovery", "dns"),
+				entry("discoveryError", "timed out after 2s"));
+		DiscoveryState answered = new DiscoveryState("dns", "backend.svc.test A", SnapshotOnlyListener.NOW, null, null,
+				0, null);
+		listener.publish(SnapshotOnlyListener.snapshot(answered, false, false,
+				SnapshotOnlyListener.state(2, HealthStatus.HEALTHY, null),
+				SnapshotOnlyListener.state(3, HealthStatus.UNHEALTHY, "HTTP 503"),
+				SnapshotOnlyListener.state(4, HealthStatus.UNKNOWN, null)));
+		Health up = indicator.health();
+		assertThat(listener.snapshotReads()).isEqualTo(2);
+		assertThat(up.getStatus()).isEqualTo(Status.UP);
+		assertThat(up.getDetails()).containsOnly(entry("healthy", 1), entry("unhealthy", 1), entry("unknown", 1),
+				entry("total", 3), entry("fallback", false), entry("discovery", "dns"));
+		listener.publish(SnapshotOnlyListener.snapshot(answered, false, false,
+				SnapshotOnlyListener.state(4, HealthStatus.UNKNOWN, null)));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+		assertThat(listener.snapshotReads()).isEqualTo(3);
 	}
 
 	private Health health(String name) {

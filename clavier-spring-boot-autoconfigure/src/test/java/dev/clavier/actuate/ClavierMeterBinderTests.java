@@ -6,11 +6,13 @@ import dev.clavier.Clavier;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.TestHttpBackend;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,6 +132,30 @@ class ClavierMeterBinderTests {
 		this.binder.refresh();
 		this.binder.bindTo(this.registry);
 		assertThat(this.registry.getMeters()).isEmpty();
+	}
+
+	@Test
+	void endpointGaugesWhenLiveAccessorsFailShouldReadOneSnapshotPerRead() {
+		DiscoveryState answered = new DiscoveryState("dns", "backend.svc.test A", SnapshotOnlyListener.NOW, null, null,
+				0, null);
+		SnapshotOnlyListener listener = new SnapshotOnlyListener(SnapshotOnlyListener.snapshot(answered, false, false,
+				SnapshotOnlyListener.state(2, HealthStatus.HEALTHY, null),
+				SnapshotOnlyListener.state(3, HealthStatus.UNHEALTHY, "HTTP 503"),
+				SnapshotOnlyListener.state(4, HealthStatus.UNHEALTHY, "connection refused"),
+				SnapshotOnlyListener.state(5, HealthStatus.UNKNOWN, null)));
+		assertThat(ClavierMeterBinder.endpointGauges(listener, Tags.of("listener", "backend"), this.registry))
+			.hasSize(3);
+		assertThat(listener.snapshotReads()).isZero();
+		assertThat(gauge("backend", "healthy")).isEqualTo(1.0);
+		assertThat(listener.snapshotReads()).isOne();
+		assertThat(gauge("backend", "unhealthy")).isEqualTo(2.0);
+		assertThat(gauge("backend", "unknown")).isEqualTo(1.0);
+		assertThat(listener.snapshotReads()).isEqualTo(3);
+		listener.publish(SnapshotOnlyListener.snapshot(answered, false, true));
+		assertThat(gauge("backend", "healthy")).isNaN();
+		assertThat(gauge("backend", "unhealthy")).isNaN();
+		assertThat(gauge("backend", "unknown")).isNaN();
+		assertThat(listener.snapshotReads()).isEqualTo(6);
 	}
 
 	private double gauge(String listener, String status) {
