@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.clavier.Clavier;
-import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.ListenerSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -134,14 +134,14 @@ public final class ClavierLifecycle implements SmartLifecycle {
 	}
 
 	private static String describe(Listener listener) {
-		DiscoveryState discovery = listener.discoveryState();
-		List<EndpointState> endpoints = listener.endpoints();
+		ListenerSnapshot snapshot = listener.snapshot();
+		DiscoveryState discovery = snapshot.discovery();
 		if (discovery.lastRefresh() == null) {
 			return "discovery of " + discovery.target() + " has not answered"
 					+ ((discovery.lastError() != null) ? " (last error: " + discovery.lastError() + ")" : "");
 		}
-		long unknown = endpoints.stream().filter((state) -> state.status() == HealthStatus.UNKNOWN).count();
-		return endpoints.size() + " endpoint(s) discovered, " + unknown + " not probed yet";
+		return snapshot.endpoints().size() + " endpoint(s) discovered, " + snapshot.count(HealthStatus.UNKNOWN)
+				+ " not probed yet";
 	}
 
 	/**
