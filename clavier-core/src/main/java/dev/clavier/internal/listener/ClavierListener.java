@@ -11,9 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
-import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.EndpointState;
@@ -28,10 +26,8 @@ import dev.clavier.listener.ListenerObserver;
 import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.listener.Selection;
-import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
 import dev.clavier.scout.Scouts;
-import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +96,7 @@ public final class ClavierListener implements Listener {
 		this.scheduler = scheduler;
 		this.schedulerThread = schedulerThread;
 		this.clock = clock;
-		Context context = new Context(name, config.timeout(), scheduler, resources);
+		ListenerContext context = new ListenerContext(name, config.timeout(), scheduler, resources);
 		// Opened on the caller's thread so that a configuration the model rejects fails addListener.
 		DiscoverySession discovery = config.discovery().open(context);
 		ScoutSession scout = null;
@@ -380,25 +376,6 @@ public final class ClavierListener implements Listener {
 		@Override
 		public void probed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail) {
 			ClavierListener.this.probed(record, passed, latency, detail);
-		}
-
-	}
-
-	/**
-	 * The context handed to this listener's discovery and scout sessions: the listener's name,
-	 * the probe timeout and the engine's scheduler, event loop and shared resources.
-	 */
-	private record Context(String listenerName, Duration timeout, ScheduledExecutorService executor,
-			SharedResources resources) implements DiscoveryContext, ScoutContext {
-
-		@Override
-		public EventLoopGroup eventLoop() {
-			return this.resources.eventLoop();
-		}
-
-		@Override
-		public <T extends AutoCloseable> T shared(Object key, Class<T> type, Supplier<T> factory) {
-			return this.resources.shared(key, type, factory);
 		}
 
 	}
