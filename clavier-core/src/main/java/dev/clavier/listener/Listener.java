@@ -38,7 +38,9 @@ public interface Listener {
 	 * Returns the configuration the listener was created with.
 	 * @return the configuration
 	 */
-	ListenerConfig config();
+	default ListenerConfig config() {
+		return snapshot().config();
+	}
 
 	/**
 	 * Returns one endpoint picked by the listener's filter among the healthy ones (or among all
@@ -62,23 +64,32 @@ public interface Listener {
 	 * Returns the current selection: the endpoints picks are made from and the filter's
 	 * selector over them. The same instance is returned until the set changes, so callers may
 	 * cache work keyed on its identity.
+	 * Reads {@link #snapshot()}: a caller that needs more than the selection reads the snapshot
+	 * once instead.
 	 * @return the selection, possibly empty
 	 */
-	Selection selection();
+	default Selection selection() {
+		return snapshot().selection();
+	}
 
 	/**
 	 * Returns every discovered endpoint with its health, in a stable order (host, then port),
 	 * and the draining ones (see the class Javadoc) with their last state and a cause starting
-	 * "left discovery", so that every endpoint a pick can return is listed.
-	 * @return a snapshot
+	 * "left discovery", so that every endpoint a pick can return is listed. Reads
+	 * {@link #snapshot()}.
+	 * @return an immutable list
 	 */
-	List<EndpointState> endpoints();
+	default List<EndpointState> endpoints() {
+		return snapshot().endpoints();
+	}
 
 	/**
-	 * Returns what discovery last did.
+	 * Returns what discovery last did. Reads {@link #snapshot()}.
 	 * @return the discovery state
 	 */
-	DiscoveryState discoveryState();
+	default DiscoveryState discoveryState() {
+		return snapshot().discovery();
+	}
 
 	/**
 	 * Waits until the first discovery has answered and every endpoint it found has been probed once.

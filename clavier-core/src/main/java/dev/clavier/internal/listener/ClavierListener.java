@@ -14,12 +14,10 @@ import java.util.concurrent.TimeoutException;
 
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
-import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.internal.SchedulerThread;
 import dev.clavier.internal.SharedResources;
-import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
@@ -153,21 +151,6 @@ public final class ClavierListener implements Listener {
 	@Override
 	public ListenerSnapshot snapshot() {
 		return this.snapshot;
-	}
-
-	@Override
-	public Selection selection() {
-		return this.snapshot.selection();
-	}
-
-	@Override
-	public List<EndpointState> endpoints() {
-		return this.snapshot.endpoints();
-	}
-
-	@Override
-	public DiscoveryState discoveryState() {
-		return this.snapshot.discovery();
 	}
 
 	@Override
