@@ -2,42 +2,18 @@ package dev.clavier.scout;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 
-import dev.clavier.endpoint.Endpoint;
-import dev.clavier.model.ModelOptions;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import dev.clavier.model.Failures;
+import dev.clavier.model.InvalidOptionException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code http} scout: sends one HTTP/1.1 request to each endpoint and judges the status
@@ -61,17 +37,18 @@ import org.slf4j.LoggerFactory;
  * probe itself, and a kept connection is what the endpoint's real clients use too. Every other
  * outcome closes the connection, so a failing endpoint is probed on a new connection each time.
  * A kept connection that turns out closed before any answer (the server's idle timeout expired
- * just then) is retried once on a new connection within the same timeout.
+ * just then) is retried once on a new connection, within the same probe.
  * {@link Builder#reuseConnection(boolean) reuseConnection(false)} sends {@code Connection: close}
  * and opens a new connection per probe instead, as the original did. At most one connection per
  * endpoint is kept; it is closed when the endpoint leaves discovery or the listener closes. An
  * endpoint given by host name is looked up before every probe, as without kept connections, and
  * its kept connection is used only while it leads to the address the name gives.
  * <p>
- * The status line decides: once it is in, a slow, cut or broken body no longer changes the
- * result. The whole probe completes within the listener's timeout; cancelling the returned future
- * closes the connection. Results read {@code HTTP 200}, {@code HTTP 503},
- * {@code timed out after 1s}, {@code connection refused} or {@code malformed response: ...}.
+ * The status line decides: once it is in, a cut or broken body no longer changes the result.
+ * The scout sets no deadline of its own beyond the connect timeout: the engine fails a probe that
+ * outlives the listener's timeout ({@code timed out after 1s}), a body still coming in included,
+ * and cancels it, which closes the connection. Results read {@code HTTP 200}, {@code HTTP 503},
+ * {@code connection refused} or {@code malformed response: ...}.
  * <p>
  * The JDK's {@code java.net.http.HttpClient} is deliberately not used: on Java 17 each client
  * starts its own selector thread that stops only when the client is garbage collected, which
@@ -96,23 +73,14 @@ public final class HttpScout implements Scout {
 	/** The largest {@code maxBodyBytes}: 1 MiB. */
 	public static final int MAX_BODY_BYTES_LIMIT = 1024 * 1024;
 
-	private static final Logger logger = LoggerFactory.getLogger(HttpScout.class);
-
-	private static final String MODEL = "http";
+	/** The model name. */
+	static final String MODEL = "http";
 
 	private static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "transfer-encoding");
 
-	private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
+	private final HttpRequestTemplate requestTemplate;
 
-	private final HttpMethod method;
-
-	private final String path;
-
-	private final List<Header> headers;
-
-	private final @Nullable String hostHeader;
-
-	private final @Nullable StatusRanges expectedStatuses;
+	private final HttpStatusRule statusRule;
 
 	private final boolean tls;
 
@@ -125,12 +93,9 @@ public final class HttpScout implements Scout {
 	private final boolean reuseConnection;
 
 	private HttpScout(Builder builder, @Nullable SslContext sslContext) {
-		this.method = HttpMethod.valueOf(builder.method);
-		this.path = builder.path;
-		this.headers = List.copyOf(builder.headers.values());
-		Header host = builder.headers.get("host");
-		this.hostHeader = (host != null) ? host.value() : null;
-		this.expectedStatuses = builder.expectedStatuses;
+		this.requestTemplate = new HttpRequestTemplate(builder.method, builder.path,
+				new ArrayList<>(builder.headers.values()), builder.tls, builder.reuseConnection);
+		this.statusRule = HttpStatusRule.of(builder.expectedStatuses);
 		this.tls = builder.tls;
 		this.insecureTrustAll = builder.insecureTrustAll;
 		this.sslContext = sslContext;
@@ -154,44 +119,10 @@ public final class HttpScout implements Scout {
 	 * @param options the options
 	 * @return the scout
 	 * @throws IllegalArgumentException if an option is wrong or unknown
+	 * @see HttpScoutOptions
 	 */
 	static HttpScout fromOptions(Map<String, String> options) {
-		ModelOptions reader = ModelOptions.of(MODEL, options);
-		Builder builder = builder();
-		String path = reader.string("path");
-		if (path != null) {
-			ModelOptions.apply(MODEL, "path", () -> builder.path(path));
-		}
-		String method = reader.string("method");
-		if (method != null) {
-			ModelOptions.apply(MODEL, "method", () -> builder.method(method));
-		}
-		String expectedStatuses = reader.string("expected-statuses");
-		if (expectedStatuses != null) {
-			ModelOptions.apply(MODEL, "expected-statuses", () -> builder.expectedStatuses(expectedStatuses));
-		}
-		Boolean tls = reader.bool("tls");
-		if (tls != null) {
-			builder.tls(tls);
-		}
-		Boolean insecureTrustAll = reader.bool("insecure-trust-all");
-		if (insecureTrustAll != null) {
-			builder.insecureTrustAll(insecureTrustAll);
-		}
-		Integer maxBodyBytes = reader.integer("max-body-bytes");
-		if (maxBodyBytes != null) {
-			ModelOptions.apply(MODEL, "max-body-bytes", () -> builder.maxBodyBytes(maxBodyBytes));
-		}
-		Boolean reuseConnection = reader.bool("reuse-connection");
-		if (reuseConnection != null) {
-			builder.reuseConnection(reuseConnection);
-		}
-		Map<String, String> headers = reader.prefixed("headers.");
-		ModelOptions.apply(MODEL, "headers", () -> builder.headers(headers));
-		reader.done();
-		HttpScout[] built = new HttpScout[1];
-		ModelOptions.apply(MODEL, "insecure-trust-all", () -> built[0] = builder.build());
-		return built[0];
+		return HttpScoutOptions.read(options);
 	}
 
 	/**
@@ -204,21 +135,54 @@ public final class HttpScout implements Scout {
 	}
 
 	/**
-	 * Opens a session on the engine's event loop.
-	 * @param context the listener's context, made by a Clavier engine
+	 * Opens a session on the context's event loop, which keeps connections unless
+	 * {@link Builder#reuseConnection(boolean) reuseConnection} is off.
+	 * @param context the listener's context
 	 * @return the session
-	 * @throws IllegalArgumentException if the context was not made by a Clavier engine
 	 */
 	@Override
 	public ScoutSession open(ScoutContext context) {
-		return new Session(this, context);
+		return new ChannelSession(this, context, this.reuseConnection,
+				(connector, loop, endpoint) -> new HttpProbe(this, connector, loop, endpoint));
+	}
+
+	/**
+	 * Returns the request every probe sends.
+	 * @return the request template
+	 */
+	HttpRequestTemplate requestTemplate() {
+		return this.requestTemplate;
+	}
+
+	/**
+	 * Returns how a status becomes a verdict.
+	 * @return the status rule
+	 */
+	HttpStatusRule statusRule() {
+		return this.statusRule;
+	}
+
+	/**
+	 * Returns the TLS context, or {@code null} for plain HTTP.
+	 * @return the TLS context or {@code null}
+	 */
+	@Nullable SslContext sslContext() {
+		return this.sslContext;
+	}
+
+	/**
+	 * Returns how many body bytes a probe reads at most.
+	 * @return the bound
+	 */
+	int maxBodyBytes() {
+		return this.maxBodyBytes;
 	}
 
 	@Override
 	public String toString() {
 		StringBuilder text = new StringBuilder(MODEL).append('[');
-		text.append(this.method.name()).append(' ').append(this.path);
-		text.append(", expected-statuses=").append((this.expectedStatuses != null) ? this.expectedStatuses : "<500");
+		text.append(this.requestTemplate.method()).append(' ').append(this.requestTemplate.path());
+		text.append(", expected-statuses=").append(this.statusRule);
 		if (this.tls) {
 			text.append(this.insecureTrustAll ? ", tls (trusting all certificates)" : ", tls");
 		}
@@ -226,87 +190,18 @@ public final class HttpScout implements Scout {
 		if (!this.reuseConnection) {
 			text.append(", new connection per probe");
 		}
-		if (!this.headers.isEmpty()) {
+		if (!this.requestTemplate.headerNames().isEmpty()) {
 			// Names only: values may be secrets.
-			List<String> names = new ArrayList<>(this.headers.size());
-			for (Header header : this.headers) {
-				names.add(header.name());
-			}
-			text.append(", headers=").append(names);
+			text.append(", headers=").append(this.requestTemplate.headerNames());
 		}
 		return text.append(']').toString();
 	}
 
-	private FullHttpRequest request(Endpoint endpoint) {
-		FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, this.method, this.path,
-				Unpooled.EMPTY_BUFFER);
-		HttpHeaders headers = request.headers();
-		headers.set(HttpHeaderNames.HOST, defaultHost(endpoint));
-		headers.set(HttpHeaderNames.USER_AGENT, "clavier");
-		headers.set(HttpHeaderNames.ACCEPT, "*/*");
-		if (!this.reuseConnection) {
-			headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-		}
-		if (METHODS_WITH_BODY.contains(this.method.name())) {
-			headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
-		}
-		for (Header header : this.headers) {
-			// A user-given Host replaces the default.
-			headers.set(header.name(), header.value());
-		}
-		return request;
-	}
-
-	private String defaultHost(Endpoint endpoint) {
-		int defaultPort = this.tls ? 443 : 80;
-		return (endpoint.port() == defaultPort) ? endpoint.uriHost() : endpoint.address();
-	}
-
-	/**
-	 * Returns the host that TLS names (SNI) and verifies: the host of a user-given {@code Host}
-	 * header, which names the virtual host, or else the endpoint's host.
-	 */
-	private String tlsPeerHost(Endpoint endpoint) {
-		String host = this.hostHeader;
-		if (host == null || host.isBlank()) {
-			return endpoint.host();
-		}
-		host = host.trim();
-		if (host.startsWith("[")) {
-			int close = host.indexOf(']');
-			return (close > 0) ? host.substring(1, close) : host;
-		}
-		int colon = host.indexOf(':');
-		return (colon >= 0 && host.indexOf(':', colon + 1) < 0) ? host.substring(0, colon) : host;
-	}
-
-	private ProbeResult judge(HttpResponse response) {
-		int code = response.status().code();
-		if (code < 100 || code > 599) {
-			// Netty takes any number as the status code: without this, "HTTP/1.1 000 OK" from a
-			// broken peer would pass the default rule (< 500). RFC 9110 15: three digits, 1xx to 5xx.
-			return ProbeResult.failed("malformed response: status code " + code + " (expected: 100...599)");
-		}
-		boolean healthy = (this.expectedStatuses != null) ? this.expectedStatuses.contains(code) : code < 500;
-		StringBuilder detail = new StringBuilder("HTTP ").append(code);
-		String location = (code >= 300 && code < 400) ? response.headers().get(HttpHeaderNames.LOCATION) : null;
-		boolean expectedNoted = !healthy && this.expectedStatuses != null;
-		if (expectedNoted) {
-			detail.append(" (expected: ").append(this.expectedStatuses);
-		}
-		if (location != null) {
-			detail.append(expectedNoted ? "; " : " (").append("redirect to '").append(Printable.escape(location))
-				.append("' not followed");
-		}
-		if (expectedNoted || location != null) {
-			detail.append(')');
-		}
-		return new ProbeResult(healthy, detail.toString());
-	}
-
 	/**
 	 * Builds an {@link HttpScout}. Each setter checks its argument at once; {@link #build()}
-	 * checks the rules between them. Not thread-safe.
+	 * checks the rules between them. A rejected value throws an {@link InvalidOptionException}
+	 * naming the setter, the value and what is expected, for example
+	 * {@code path: 'health' (expected: starting with /)}. Not thread-safe.
 	 */
 	public static final class Builder {
 
@@ -315,7 +210,7 @@ public final class HttpScout implements Scout {
 		private String path = DEFAULT_PATH;
 
 		// keyed by lower-case name; guarded by nothing, the builder is not thread-safe
-		private final Map<String, Header> headers = new LinkedHashMap<>();
+		private final Map<String, HttpRequestTemplate.Header> headers = new LinkedHashMap<>();
 
 		private @Nullable StatusRanges expectedStatuses;
 
@@ -334,18 +229,19 @@ public final class HttpScout implements Scout {
 		 * Sets the request path, with a query if wanted. Default: {@code /}.
 		 * @param path the path, starting with {@code /}, for example {@code /health}
 		 * @return this builder
+		 * @throws InvalidOptionException if the path does not start with {@code /} or has spaces,
+		 * control or non-ASCII characters
 		 */
 		public Builder path(String path) {
 			Objects.requireNonNull(path, "path");
 			if (!path.startsWith("/")) {
-				throw new IllegalArgumentException("path: '" + path + "' (expected: starting with /)");
+				throw new InvalidOptionException("path", quoted(path), "starting with /");
 			}
 			for (int i = 0; i < path.length(); i++) {
 				char c = path.charAt(i);
 				if (c <= ' ' || c >= 0x7f) {
-					throw new IllegalArgumentException(
-							"path: '" + path + "' (expected: no spaces, control or non-ASCII characters; "
-									+ "percent-encode them)");
+					throw new InvalidOptionException("path", quoted(path),
+							"no spaces, control or non-ASCII characters; percent-encode them");
 				}
 			}
 			this.path = path;
@@ -356,13 +252,13 @@ public final class HttpScout implements Scout {
 		 * Sets the request method, upper-cased. Default: {@code GET}.
 		 * @param method the method, for example {@code HEAD}
 		 * @return this builder
+		 * @throws InvalidOptionException if it is not an HTTP token
 		 */
 		public Builder method(String method) {
 			Objects.requireNonNull(method, "method");
 			String upper = method.trim().toUpperCase(Locale.ROOT);
 			if (upper.isEmpty() || !isToken(upper)) {
-				throw new IllegalArgumentException(
-						"method: '" + method + "' (expected: an HTTP method such as GET or HEAD)");
+				throw new InvalidOptionException("method", quoted(method), "an HTTP method such as GET or HEAD");
 			}
 			this.method = upper;
 			return this;
@@ -377,30 +273,30 @@ public final class HttpScout implements Scout {
 		 * @param name the header name
 		 * @param value the value, on one line without control characters
 		 * @return this builder
+		 * @throws InvalidOptionException if the name is not a header name or is reserved, or the
+		 * value is not on one line; the value is never quoted
 		 */
 		public Builder header(String name, String value) {
 			Objects.requireNonNull(name, "name");
 			Objects.requireNonNull(value, "value");
 			String trimmed = name.trim();
 			if (trimmed.isEmpty() || !isToken(trimmed)) {
-				throw new IllegalArgumentException(
-						"headers: '" + name + "' (expected: a header name such as Authorization)");
+				throw new InvalidOptionException("headers", quoted(name), "a header name such as Authorization");
 			}
 			String key = trimmed.toLowerCase(Locale.ROOT);
 			if (RESERVED_HEADERS.contains(key)) {
-				throw new IllegalArgumentException("headers: '" + name
-						+ "' (expected: a header other than Connection, Content-Length or Transfer-Encoding, "
-						+ "which the scout sets)");
+				throw new InvalidOptionException("headers", quoted(name),
+						"a header other than Connection, Content-Length or Transfer-Encoding, which the scout sets");
 			}
 			for (int i = 0; i < value.length(); i++) {
 				char c = value.charAt(i);
 				if ((c < 0x20 && c != '\t') || c == 0x7f) {
-					// The value itself is not quoted: it may be a secret.
-					throw new IllegalArgumentException(
-							"headers: value of '" + trimmed + "' (expected: one line without control characters)");
+					// The value itself is not shown, not even in the exception: it may be a secret.
+					throw new InvalidOptionException("headers", "value of " + quoted(trimmed),
+							"one line without control characters");
 				}
 			}
-			this.headers.put(key, new Header(trimmed, value.trim()));
+			this.headers.put(key, new HttpRequestTemplate.Header(trimmed, value.trim()));
 			return this;
 		}
 
@@ -420,6 +316,7 @@ public final class HttpScout implements Scout {
 		 * status below 500 is healthy (the original's rule).
 		 * @param expectedStatuses the codes, for example {@code 200-299,304}
 		 * @return this builder
+		 * @throws InvalidOptionException if it is not such a list
 		 */
 		public Builder expectedStatuses(String expectedStatuses) {
 			this.expectedStatuses = StatusRanges.parse(expectedStatuses);
@@ -468,11 +365,11 @@ public final class HttpScout implements Scout {
 		 * the bound is not read to its end, so its connection is not kept either. Default: 4096.
 		 * @param maxBodyBytes the bound, 0 to 1048576
 		 * @return this builder
+		 * @throws InvalidOptionException if it is out of bounds
 		 */
 		public Builder maxBodyBytes(int maxBodyBytes) {
 			if (maxBodyBytes < 0 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
-				throw new IllegalArgumentException(
-						"maxBodyBytes: " + maxBodyBytes + " (expected: 0..." + MAX_BODY_BYTES_LIMIT + ")");
+				throw new InvalidOptionException("maxBodyBytes", maxBodyBytes, "0..." + MAX_BODY_BYTES_LIMIT);
 			}
 			this.maxBodyBytes = maxBodyBytes;
 			return this;
@@ -481,12 +378,12 @@ public final class HttpScout implements Scout {
 		/**
 		 * Returns the scout.
 		 * @return the scout
-		 * @throws IllegalArgumentException if {@code insecureTrustAll} is set without {@code tls}
+		 * @throws InvalidOptionException if {@code insecureTrustAll} is set without {@code tls}
 		 * @throws IllegalStateException if the TLS context cannot be created
 		 */
 		public HttpScout build() {
 			if (this.insecureTrustAll && !this.tls) {
-				throw new IllegalArgumentException("insecureTrustAll: true (expected: only together with tls: true)");
+				throw new InvalidOptionException("insecureTrustAll", true, "only together with tls: true");
 			}
 			return new HttpScout(this, this.tls ? sslContext(this.insecureTrustAll) : null);
 		}
@@ -503,9 +400,13 @@ public final class HttpScout implements Scout {
 				return builder.build();
 			}
 			catch (SSLException ex) {
-				throw new IllegalStateException("Cannot create the TLS context of the http scout: " + ex.getMessage(),
-						ex);
+				throw new IllegalStateException(
+						"Cannot create the TLS context of the http scout: " + Failures.describe(ex), ex);
 			}
+		}
+
+		private static String quoted(String text) {
+			return "'" + text + "'";
 		}
 
 		private static boolean isToken(String text) {
@@ -518,166 +419,6 @@ public final class HttpScout implements Scout {
 				}
 			}
 			return true;
-		}
-
-	}
-
-	/**
-	 * One request header; {@code toString()} shows the name only.
-	 */
-	private record Header(String name, String value) {
-
-		@Override
-		public String toString() {
-			return this.name;
-		}
-
-	}
-
-	private static final class Session extends ChannelSession {
-
-		private final HttpScout scout;
-
-		Session(HttpScout scout, ScoutContext context) {
-			super(scout, context);
-			this.scout = scout;
-		}
-
-		@Override
-		ChannelProbe newProbe(EventLoop loop, Endpoint endpoint) {
-			return new Probe(this.scout, context(), loop, endpoint);
-		}
-
-		@Override
-		boolean reusesConnections() {
-			return this.scout.reuseConnection;
-		}
-
-	}
-
-	/**
-	 * One HTTP probe; confined to its event loop.
-	 */
-	private static final class Probe extends ChannelProbe {
-
-		private final HttpScout scout;
-
-		// confined to the event loop: set by the response head, then stands
-		private @Nullable ProbeResult verdict;
-
-		// confined to the event loop
-		private long bodyBytes;
-
-		// confined to the event loop: whether any part of a response came in
-		private boolean answered;
-
-		// confined to the event loop: whether the response ended and the server keeps the connection
-		private boolean endedKeepingAlive;
-
-		// confined to the event loop: whether the response head allows keeping the connection
-		private boolean keepAlive;
-
-		Probe(HttpScout scout, ScoutContext context, EventLoop loop, Endpoint endpoint) {
-			super(logger, MODEL, context, loop, endpoint);
-			this.scout = scout;
-		}
-
-		@Override
-		void configure(Channel channel, ChannelPipeline pipeline) {
-			SslContext sslContext = this.scout.sslContext;
-			if (sslContext != null) {
-				String peerHost = this.scout.tlsPeerHost(endpoint());
-				pipeline.addLast(sslContext.newHandler(channel.alloc(), peerHost, endpoint().port()));
-			}
-			pipeline.addLast(new HttpClientCodec());
-		}
-
-		@Override
-		void connected(Channel channel) {
-			write(channel, this.scout.request(endpoint()), null);
-		}
-
-		@Override
-		public void channelRead(ChannelHandlerContext ctx, Object message) {
-			try {
-				if (!isDone()) {
-					read(message);
-				}
-			}
-			finally {
-				ReferenceCountUtil.release(message);
-			}
-		}
-
-		private void read(Object message) {
-			this.answered = true;
-			if (message instanceof HttpResponse response) {
-				DecoderResult decoded = response.decoderResult();
-				if (decoded.isFailure()) {
-					complete(malformed(decoded));
-					return;
-				}
-				HttpResponseStatus status = response.status();
-				if (status.codeClass() == HttpStatusClass.INFORMATIONAL
-						&& status.code() != 101) {
-					// An interim answer (100 Continue, 103 Early Hints): the real one follows.
-					return;
-				}
-				this.verdict = this.scout.judge(response);
-				this.keepAlive = HttpUtil.isKeepAlive(response);
-				if (this.scout.maxBodyBytes == 0) {
-					complete(this.verdict);
-					return;
-				}
-			}
-			if (message instanceof HttpContent content) {
-				ProbeResult judged = this.verdict;
-				if (judged == null) {
-					// The body of an interim answer, which has none.
-					return;
-				}
-				if (content.decoderResult().isFailure()) {
-					complete(judged);
-					return;
-				}
-				this.bodyBytes += content.content().readableBytes();
-				if (content instanceof LastHttpContent) {
-					this.endedKeepingAlive = this.keepAlive && this.bodyBytes <= this.scout.maxBodyBytes;
-					complete(judged);
-				}
-				else if (this.bodyBytes >= this.scout.maxBodyBytes) {
-					complete(judged);
-				}
-			}
-		}
-
-		private static ProbeResult malformed(DecoderResult decoded) {
-			Throwable cause = decoded.cause();
-			String message = (cause != null && cause.getMessage() != null) ? cause.getMessage()
-					: "undecodable response head";
-			return ProbeResult.failed("malformed response: " + Printable.escape(message));
-		}
-
-		@Override
-		@Nullable ProbeResult verdict() {
-			return this.verdict;
-		}
-
-		@Override
-		boolean answered() {
-			return this.answered;
-		}
-
-		@Override
-		boolean reusable() {
-			// A failing endpoint is probed on a new connection each time.
-			ProbeResult judged = this.verdict;
-			return this.endedKeepingAlive && judged != null && judged.healthy();
-		}
-
-		@Override
-		ProbeResult closedResult() {
-			return ProbeResult.failed("connection closed before the response");
 		}
 
 	}

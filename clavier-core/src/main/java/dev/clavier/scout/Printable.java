@@ -1,12 +1,10 @@
 package dev.clavier.scout;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
- * Writes bytes a peer sent, and durations, the way probe results show them: short, printable
- * and on one line. Stateless and thread-safe.
+ * Writes bytes a peer sent the way probe results quote them: short, printable and on one line.
+ * Stateless and thread-safe.
  */
 final class Printable {
 
@@ -59,19 +57,6 @@ final class Printable {
 	static String escape(String text) {
 		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 		return escape(bytes, bytes.length);
-	}
-
-	/**
-	 * Returns a duration as people write it: {@code 1s}, {@code 1.5s} or {@code 500ms}.
-	 * @param duration the duration
-	 * @return the text
-	 */
-	static String duration(Duration duration) {
-		long millis = duration.toMillis();
-		if (millis < 1000) {
-			return millis + "ms";
-		}
-		return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
 	}
 
 }

@@ -11,7 +11,9 @@ import dev.clavier.model.ModelContext;
 public interface ScoutContext extends ModelContext {
 
 	/**
-	 * Returns how long a probe may take before it counts as failed.
+	 * Returns how long a probe may take before it counts as failed. The engine enforces it: it
+	 * fails a probe that has not completed in time ({@code timed out after 1s}) and cancels its
+	 * future. A scout needs no deadline of its own; it may use this as its connect timeout.
 	 * @return the timeout
 	 */
 	Duration timeout();

@@ -7,8 +7,10 @@ import dev.clavier.endpoint.Endpoint;
 /**
  * One listener's use of a {@link Scout}. The engine never probes one endpoint twice at once;
  * it treats a probe that has not completed within the listener's timeout as failed (and
- * cancels its future), and calls {@link #release} when an endpoint leaves discovery.
- * Must be thread-safe: probes of different endpoints overlap.
+ * cancels its future), and calls {@link #release} when an endpoint leaves discovery. So the
+ * engine alone owns a probe's deadline: cancelling a probe's future must release what the probe
+ * holds (close its connection, cancel its call). The engine also logs every probe, so a session
+ * need not log its failures. Must be thread-safe: probes of different endpoints overlap.
  */
 public interface ScoutSession extends AutoCloseable {
 

@@ -3,6 +3,8 @@ package dev.clavier.scout;
 import java.util.BitSet;
 import java.util.Objects;
 
+import dev.clavier.model.InvalidOptionException;
+
 /**
  * A set of HTTP status codes written as codes and ranges, for example {@code 200-299,304}.
  * Immutable and thread-safe.
@@ -26,7 +28,7 @@ final class StatusRanges {
 	 * Parses codes and ranges separated by commas; spaces are ignored.
 	 * @param text the text, for example {@code 200-299,304}
 	 * @return the set
-	 * @throws IllegalArgumentException if the text is not such a list
+	 * @throws InvalidOptionException naming {@code expectedStatuses} if the text is not such a list
 	 */
 	static StatusRanges parse(String text) {
 		Objects.requireNonNull(text, "expectedStatuses");
@@ -64,9 +66,9 @@ final class StatusRanges {
 		return code;
 	}
 
-	private static IllegalArgumentException invalid(String text) {
-		return new IllegalArgumentException("expectedStatuses: '" + text
-				+ "' (expected: status codes 100...599 and ranges, separated by commas, such as 200-299,304)");
+	private static InvalidOptionException invalid(String text) {
+		return new InvalidOptionException("expectedStatuses", "'" + text + "'",
+				"status codes 100...599 and ranges, separated by commas, such as 200-299,304");
 	}
 
 	/**

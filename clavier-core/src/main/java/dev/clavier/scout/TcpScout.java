@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.ModelOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,13 +14,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code tcp} scout: an endpoint is healthy if a TCP connection to it opens within the
  * listener's timeout, and, when bytes to send or expect are set, if the reply contains the
- * expected bytes. Each probe opens a new connection on the engine's shared Netty event loop and
+ * expected bytes in time. Each probe opens a new connection on the engine's shared Netty event loop and
  * closes it once judged; nothing blocks a thread of the engine.
  * <pre>{@code
  * Scout connect = TcpScout.builder().build();            // plain connect, the default scout
@@ -29,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The reply is judged as soon as it contains the expected bytes (healthy), or when it ends a
  * line ({@code \n}), is at least as long as the expected bytes and does not contain them
- * (unhealthy, at once), or when the peer closes, {@value #MAX_REPLY_BYTES} bytes have come, or
- * the timeout passes (unhealthy). At most {@value #MAX_REPLY_BYTES} bytes are read. Results
- * read {@code connected}, {@code matched +PONG}, {@code connection refused},
- * {@code timed out after 1s}, {@code closed before expected reply} or
- * {@code unexpected reply '-LOADING ...'}, quoting at most 64 characters of the reply.
+ * (unhealthy, at once), or when the peer closes or {@value #MAX_REPLY_BYTES} bytes have come
+ * (unhealthy). At most {@value #MAX_REPLY_BYTES} bytes are read. The engine fails a probe that
+ * outlives the listener's timeout ({@code timed out after 1s}) and cancels it, which closes the
+ * connection; the scout sets no deadline of its own beyond the connect timeout. Results read
+ * {@code connected}, {@code matched +PONG}, {@code connection refused},
+ * {@code closed before expected reply} or {@code unexpected reply '-LOADING ...'}, quoting at
+ * most 64 characters of the reply.
  * <p>
  * IP literal hosts, IPv6 included, are used as they are; host names are looked up off the
  * event loop, on a small pool of resolver threads of the engine.
@@ -44,8 +45,6 @@ public final class TcpScout implements Scout {
 
 	/** The most reply bytes a probe reads: 4 KiB. */
 	public static final int MAX_REPLY_BYTES = 4096;
-
-	private static final Logger logger = LoggerFactory.getLogger(TcpScout.class);
 
 	private static final String MODEL = "tcp";
 
@@ -136,14 +135,14 @@ public final class TcpScout implements Scout {
 	}
 
 	/**
-	 * Opens a session on the engine's event loop.
-	 * @param context the listener's context, made by a Clavier engine
+	 * Opens a session on the context's event loop; every probe opens a new connection.
+	 * @param context the listener's context
 	 * @return the session
-	 * @throws IllegalArgumentException if the context was not made by a Clavier engine
 	 */
 	@Override
 	public ScoutSession open(ScoutContext context) {
-		return new Session(this, context);
+		return new ChannelSession(this, context, false,
+				(connector, loop, endpoint) -> new Probe(this, connector, loop, endpoint));
 	}
 
 	@Override
@@ -205,7 +204,7 @@ public final class TcpScout implements Scout {
 		public Builder send(byte[] send) {
 			Objects.requireNonNull(send, "send");
 			if (send.length == 0) {
-				throw new IllegalArgumentException("send: empty (expected: at least one byte)");
+				throw new InvalidOptionException("send", "empty", "at least one byte");
 			}
 			this.send = send.clone();
 			return this;
@@ -221,8 +220,7 @@ public final class TcpScout implements Scout {
 			Objects.requireNonNull(expect, "expect");
 			byte[] bytes = expect.getBytes(StandardCharsets.UTF_8);
 			if (bytes.length == 0 || bytes.length > MAX_REPLY_BYTES) {
-				throw new IllegalArgumentException(
-						"expect: " + bytes.length + " bytes (expected: 1..." + MAX_REPLY_BYTES + ")");
+				throw new InvalidOptionException("expect", bytes.length + " bytes", "1..." + MAX_REPLY_BYTES);
 			}
 			this.expect = bytes;
 			return this;
@@ -234,22 +232,6 @@ public final class TcpScout implements Scout {
 		 */
 		public TcpScout build() {
 			return new TcpScout(this.send, this.expect);
-		}
-
-	}
-
-	private static final class Session extends ChannelSession {
-
-		private final TcpScout scout;
-
-		Session(TcpScout scout, ScoutContext context) {
-			super(scout, context);
-			this.scout = scout;
-		}
-
-		@Override
-		ChannelProbe newProbe(EventLoop loop, Endpoint endpoint) {
-			return new Probe(this.scout, context(), loop, endpoint);
 		}
 
 	}
@@ -269,8 +251,8 @@ public final class TcpScout implements Scout {
 		// confined to the event loop
 		private int replyLength;
 
-		Probe(TcpScout scout, ScoutContext context, EventLoop loop, Endpoint endpoint) {
-			super(logger, MODEL, context, loop, endpoint);
+		Probe(TcpScout scout, ChannelConnector connector, EventLoop loop, Endpoint endpoint) {
+			super(MODEL, connector, loop, endpoint);
 			this.scout = scout;
 		}
 
@@ -324,16 +306,6 @@ public final class TcpScout implements Scout {
 				return ProbeResult.failed("connection closed");
 			}
 			return (this.replyLength > 0) ? unexpectedReply() : ProbeResult.failed("closed before expected reply");
-		}
-
-		@Override
-		ProbeResult timeoutResult() {
-			byte[] data = this.reply;
-			if (data == null || this.replyLength == 0) {
-				return super.timeoutResult();
-			}
-			String reply = Printable.escape(data, this.replyLength);
-			return ProbeResult.failed(timedOut() + ", unexpected reply '" + reply + "'");
 		}
 
 		private ProbeResult unexpectedReply() {

@@ -180,7 +180,8 @@ class HttpScoutHostilePeerTests {
 		this.closeables.add(context);
 		ScoutSession session = scout.open(context);
 		this.closeables.add(session);
-		return TcpScoutTests.result(session.probe(Endpoint.of("127.0.0.1", server.port())), WAIT);
+		return TcpScoutTests.result(EngineDeadline.apply(session.probe(Endpoint.of("127.0.0.1", server.port())), TIMEOUT),
+				WAIT);
 	}
 
 	private HostileServer server(Behaviour behaviour) throws IOException {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.sun.net.httpserver.HttpServer;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestHttpBackend;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -284,6 +287,25 @@ class HttpScoutTests {
 	}
 
 	@Test
+	void buildWhenSettingsInvalidShouldNameOptionValueAndExpectation() {
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> HttpScout.builder().path("health"))
+			.satisfies((ex) -> assertThat(List.of(ex.option(), ex.value(), ex.expected()))
+				.containsExactly("path", "'health'", "starting with /"));
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> HttpScout.builder().maxBodyBytes(-1))
+			.satisfies((ex) -> assertThat(List.of(ex.option(), ex.value(), ex.expected()))
+				.containsExactly("maxBodyBytes", "-1", "0...1048576"));
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> HttpScout.builder().expectedStatuses("299-200"))
+			.satisfies((ex) -> assertThat(ex.option()).isEqualTo("expectedStatuses"));
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> HttpScout.builder().insecureTrustAll(true).build())
+			.satisfies((ex) -> assertThat(List.of(ex.option(), ex.value())).containsExactly("insecureTrustAll", "true"));
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> HttpScout.builder().header("Authorization", "Bearer s3cret\nX-Evil: 1"))
+			.satisfies((ex) -> assertThat(ex.value()).isEqualTo("value of 'Authorization'"));
+	}
+
+	@Test
 	void headerWhenValueHasLineBreakShouldFailWithoutQuotingIt() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> HttpScout.builder().header("Authorization", "Bearer s3cret\r\nX-Evil: 1"))
@@ -297,7 +319,7 @@ class HttpScoutTests {
 	private ProbeResult probe(Scout scout, Endpoint endpoint, Duration timeout, Duration wait) {
 		ScoutSession session = scout.open(context(timeout));
 		this.closeables.add(session);
-		return TcpScoutTests.result(session.probe(endpoint), wait);
+		return TcpScoutTests.result(EngineDeadline.apply(session.probe(endpoint), timeout), wait);
 	}
 
 	private TestPluginContext context(Duration timeout) {

@@ -34,6 +34,8 @@ public final class OwnScoutContext implements ScoutContext, AutoCloseable {
 
 	private final List<AutoCloseable> created = new ArrayList<>();
 
+	private boolean closed;
+
 	/**
 	 * Creates a context.
 	 * @param timeout the probe timeout
@@ -64,6 +66,9 @@ public final class OwnScoutContext implements ScoutContext, AutoCloseable {
 
 	@Override
 	public synchronized <T extends AutoCloseable> T shared(Object key, Class<T> type, Supplier<T> factory) {
+		if (this.closed) {
+			throw new IllegalStateException("the context is closed");
+		}
 		AutoCloseable resource = this.shared.get(key);
 		if (resource == null) {
 			resource = factory.get();
@@ -75,6 +80,10 @@ public final class OwnScoutContext implements ScoutContext, AutoCloseable {
 
 	@Override
 	public synchronized void close() throws Exception {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
 		for (int i = this.created.size() - 1; i >= 0; i--) {
 			this.created.get(i).close();
 		}

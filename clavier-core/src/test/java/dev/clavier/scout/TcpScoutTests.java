@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
@@ -18,6 +22,7 @@ import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestTcpBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -163,6 +168,46 @@ class TcpScoutTests {
 	}
 
 	@Test
+	void probeWhenBackendIsSilentShouldLeaveTheDeadlineToTheEngine() throws Exception {
+		TestTcpBackend backend = backend("127.0.0.1", TcpMode.SILENT);
+		Duration timeout = Duration.ofMillis(300);
+		try (OwnScoutContext own = new OwnScoutContext(timeout); ScoutSession session = TcpScout.redis().open(own)) {
+			CompletableFuture<ProbeResult> probe = session.probe(endpoint(backend));
+			await().atMost(WAIT).untilAsserted(() -> assertThat(backend.openConnections()).isEqualTo(1));
+			// Three times the listener's timeout: the scout itself never gives up.
+			await().during(timeout.multipliedBy(3)).atMost(WAIT).until(() -> !probe.isDone());
+			assertThat(backend.openConnections()).isEqualTo(1);
+			// The engine's deadline cancels it, which hangs up.
+			assertThat(probe.cancel(true)).isTrue();
+			await().atMost(WAIT).untilAsserted(() -> assertThat(backend.openConnections()).isZero());
+		}
+	}
+
+	@Test
+	void probeWhenFailedShouldLeaveLoggingToTheEngine() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			port = socket.getLocalPort();
+		}
+		Logger scouts = (Logger) LoggerFactory.getLogger("dev.clavier.scout");
+		Level level = scouts.getLevel();
+		ListAppender<ILoggingEvent> logged = new ListAppender<>();
+		logged.start();
+		scouts.addAppender(logged);
+		scouts.setLevel(Level.DEBUG);
+		try {
+			ProbeResult result = probe(TcpScout.builder().build(), Endpoint.of("127.0.0.1", port));
+			assertThat(result).isEqualTo(ProbeResult.failed("connection refused"));
+		}
+		finally {
+			scouts.detachAppender(logged);
+			scouts.setLevel(level);
+		}
+		// The engine logs every probe once (at DEBUG); the scout adds nothing for an expected failure.
+		assertThat(logged.list).isEmpty();
+	}
+
+	@Test
 	void probeWhenContextNotFromEngineShouldUseThatContext() throws Exception {
 		TestTcpBackend backend = backend("127.0.0.1", TcpMode.ACCEPT);
 		try (OwnScoutContext own = new OwnScoutContext(TIMEOUT); ScoutSession session = TcpScout.builder().build().open(own)) {
@@ -225,7 +270,7 @@ class TcpScoutTests {
 	private ProbeResult probe(Scout scout, Endpoint endpoint, Duration timeout, Duration wait) {
 		ScoutSession session = scout.open(context(timeout));
 		this.closeables.add(session);
-		return result(session.probe(endpoint), wait);
+		return result(EngineDeadline.apply(session.probe(endpoint), timeout), wait);
 	}
 
 	static ProbeResult result(CompletableFuture<ProbeResult> probe, Duration wait) {

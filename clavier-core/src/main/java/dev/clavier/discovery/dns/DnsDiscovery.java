@@ -13,6 +13,7 @@ import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.Failures;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.Name;
@@ -243,8 +244,8 @@ public final class DnsDiscovery implements Discovery {
 			return absolute ? Name.fromString(text, Name.root) : Name.fromString(text);
 		}
 		catch (TextParseException ex) {
-			throw new IllegalArgumentException("name: '" + text + "' (expected: a DNS name; " + ex.getMessage() + ")",
-					ex);
+			throw new IllegalArgumentException(
+					"name: '" + text + "' (expected: a DNS name; " + Failures.describe(ex) + ")", ex);
 		}
 	}
 

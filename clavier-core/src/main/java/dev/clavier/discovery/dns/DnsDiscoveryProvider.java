@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.clavier.discovery.Discoveries;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.DiscoveryProvider;
+import dev.clavier.model.Failures;
 import dev.clavier.model.ModelOptions;
 
 /**
@@ -57,7 +58,7 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
 			return builder.build();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(model() + " options: " + ex.getMessage(), ex);
+			throw new IllegalArgumentException(model() + " options: " + Failures.describe(ex), ex);
 		}
 	}
 

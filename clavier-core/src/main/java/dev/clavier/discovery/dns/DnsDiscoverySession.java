@@ -27,6 +27,8 @@ import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.Durations;
+import dev.clavier.model.Failures;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -211,15 +213,15 @@ final class DnsDiscoverySession implements DiscoverySession {
 	private void complete(CompletableFuture<DiscoveryResult> result, @Nullable DiscoveryResult answer,
 			@Nullable Throwable failure) {
 		if (failure != null) {
-			Throwable cause = unwrap(failure);
-			logger.debug("[{}] {} failed: {}", this.listenerName, this.target, cause.getMessage());
-			result.completeExceptionally(cause);
+			// Not logged here: the engine logs every failed discovery once, with its back-off.
+			result.completeExceptionally(unwrap(failure));
 		}
 		else if (answer != null) {
 			if (logger.isDebugEnabled()) {
+				Duration refreshAfter = answer.refreshAfter();
 				logger.debug("[{}] {}: {} endpoint(s){}, refresh after {}", this.listenerName, this.target,
 						answer.endpoints().size(), (answer.note() != null) ? " (" + answer.note() + ")" : "",
-						answer.refreshAfter());
+						(refreshAfter != null) ? Durations.format(refreshAfter) : "never");
 			}
 			result.complete(answer);
 		}
@@ -307,7 +309,7 @@ final class DnsDiscoverySession implements DiscoverySession {
 					}
 					logger.debug("[{}] {}: skipping SRV target {} (priority {}), which did not resolve: {}",
 							this.listenerName, this.target, record.getTarget(), record.getPriority(),
-							(addresses.failure() != null) ? addresses.failure().getMessage() : addresses.note());
+							(addresses.failure() != null) ? Failures.describe(addresses.failure()) : addresses.note());
 					continue;
 				}
 				ttl = minTtl(ttl, addresses.ttl());
@@ -450,24 +452,21 @@ final class DnsDiscoverySession implements DiscoverySession {
 			return "CNAME chain longer than " + DnsDiscovery.MAX_CNAME_CHAIN;
 		}
 		if (cause instanceof InvalidZoneDataException) {
-			return "invalid answer: " + cause.getMessage();
+			return "invalid answer: " + Failures.describe(cause);
 		}
 		if (cause instanceof WireParseException) {
-			return "unreadable answer: " + cause.getMessage();
+			return "unreadable answer: " + Failures.describe(cause);
 		}
-		String message = String.valueOf(cause.getMessage());
+		String message = Failures.describe(cause);
 		if (cause instanceof LookupFailedException) {
 			String prefix = "Unknown non-success error code ";
 			return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
 		}
 		if (cause instanceof SocketTimeoutException
 				|| (cause instanceof IOException && message.startsWith("Timed out while trying to resolve"))) {
-			return "timed out, no answer within " + this.queryTimeout;
+			return "timed out, no answer within " + Durations.format(this.queryTimeout);
 		}
-		if (cause instanceof IOException) {
-			return message;
-		}
-		return cause.toString();
+		return message;
 	}
 
 	private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> futures) {

@@ -57,7 +57,8 @@ public final class DnsLookupException extends RuntimeException {
 	}
 
 	/**
-	 * Returns why the lookup failed, for example {@code SERVFAIL} or {@code timed out after PT2S}.
+	 * Returns why the lookup failed, for example {@code SERVFAIL} or
+	 * {@code timed out, no answer within 2s}.
 	 * @return the reason
 	 */
 	public String reason() {

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.clavier.model.Durations;
+import dev.clavier.model.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -126,13 +128,15 @@ final class EventLoopDnsTransport implements IoClientFactory, UdpIoClient, TcpIo
 		connect.addListener((ChannelFuture future) -> {
 			if (!future.isSuccess()) {
 				answer.completeExceptionally(
-						new IOException("cannot send udp query to " + address(remote) + ": " + future.cause(), future.cause()));
+						new IOException("cannot send udp query to " + address(remote) + ": "
+								+ Failures.describe(future.cause()), future.cause()));
 				return;
 			}
 			future.channel().writeAndFlush(Unpooled.wrappedBuffer(data)).addListener((written) -> {
 				if (!written.isSuccess()) {
 					answer.completeExceptionally(new IOException(
-							"cannot send udp query to " + address(remote) + ": " + written.cause(), written.cause()));
+							"cannot send udp query to " + address(remote) + ": " + Failures.describe(written.cause()),
+							written.cause()));
 				}
 			});
 		});
@@ -180,7 +184,8 @@ final class EventLoopDnsTransport implements IoClientFactory, UdpIoClient, TcpIo
 		connect.addListener((ChannelFuture future) -> {
 			if (!future.isSuccess()) {
 				answer.completeExceptionally(new IOException(
-						"cannot connect over tcp to " + address(remote) + ": " + future.cause(), future.cause()));
+						"cannot connect over tcp to " + address(remote) + ": " + Failures.describe(future.cause()),
+						future.cause()));
 				return;
 			}
 			Channel channel = future.channel();
@@ -188,7 +193,8 @@ final class EventLoopDnsTransport implements IoClientFactory, UdpIoClient, TcpIo
 			channel.writeAndFlush(out).addListener((written) -> {
 				if (!written.isSuccess()) {
 					answer.completeExceptionally(new IOException(
-							"cannot send tcp query to " + address(remote) + ": " + written.cause(), written.cause()));
+							"cannot send tcp query to " + address(remote) + ": " + Failures.describe(written.cause()),
+							written.cause()));
 				}
 			});
 		});
@@ -216,7 +222,7 @@ final class EventLoopDnsTransport implements IoClientFactory, UdpIoClient, TcpIo
 		});
 		ScheduledFuture<?> timer = loop.schedule(
 				() -> answer.completeExceptionally(new SocketTimeoutException(
-						protocol + " query to " + address(remote) + " got no answer within " + timeout)),
+						protocol + " query to " + address(remote) + " got no answer within " + Durations.format(timeout))),
 				timeout.toNanos(), TimeUnit.NANOSECONDS);
 		answer.whenComplete((bytes, failure) -> timer.cancel(false));
 		channel.closeFuture().addListener((closedFuture) -> answer.completeExceptionally(

@@ -1,10 +1,12 @@
 package dev.clavier.scout.grpc;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.clavier.model.Durations;
 import dev.clavier.model.NamedThreadFactory;
 import dev.clavier.scout.ScoutContext;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -87,7 +89,7 @@ final class GrpcResources implements AutoCloseable {
 			this.executor.shutdownNow();
 		}
 		if (!loopDone || !executorDone) {
-			logger.warn("gRPC scout threads did not stop within {} ms", CLOSE_WAIT_MILLIS);
+			logger.warn("gRPC scout threads did not stop within {}", Durations.format(Duration.ofMillis(CLOSE_WAIT_MILLIS)));
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.clavier.scout.grpc;
 
 import java.util.Objects;
 
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
@@ -16,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * A session keeps one channel per endpoint, made on the first probe and reused, and shuts it
  * down when the endpoint leaves discovery or the session closes. A channel found in
  * {@code TRANSIENT_FAILURE} at the start of a probe is replaced, so that every probe of a down
- * endpoint really tries to connect instead of waiting out gRPC's reconnect back-off. Each call
- * carries a deadline of the listener's timeout and is cancelled if the engine cancels the probe.
+ * endpoint really tries to connect instead of waiting out gRPC's reconnect back-off. A call
+ * carries no deadline of its own: the engine fails a probe that outlives the listener's timeout
+ * ({@code timed out after 1s}) and cancels it, which cancels the call, on the server too.
  * <p>
  * Channels run on one small event loop per engine ({@code clavier-grpc-<n>} threads) with a
  * small callback executor ({@code clavier-grpc-exec-<n>}), both stopped when the engine closes;
@@ -31,8 +33,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A probe's detail is the serving status ({@code SERVING}, {@code NOT_SERVING},
  * {@code SERVICE_UNKNOWN}) or the gRPC error, for example {@code NOT_FOUND: unknown service x},
- * {@code UNIMPLEMENTED: no health service}, {@code DEADLINE_EXCEEDED after 1s} or
- * {@code UNAVAILABLE: connection refused}.
+ * {@code UNIMPLEMENTED: no health service} or {@code UNAVAILABLE: connection refused}.
  * <p>
  * Needs {@code io.grpc:grpc-netty-shaded}, {@code grpc-services} and {@code grpc-protobuf} on
  * the class path. Immutable and thread-safe; its sessions are thread-safe.
@@ -99,12 +100,11 @@ public final class GrpcScout implements Scout {
 	}
 
 	/**
-	 * Opens a session for one listener; it must be made by a Clavier engine, whose shared
-	 * resources hold the gRPC event loop.
+	 * Opens a session for one listener; the context's shared resources hold the gRPC event loop.
 	 * @param context the listener's context
 	 * @return the session
-	 * @throws IllegalStateException if gRPC is not on the class path, or TLS cannot be set up
-	 * @throws IllegalArgumentException if the context was not made by a Clavier engine
+	 * @throws IllegalStateException if gRPC is not on the class path, TLS cannot be set up, or
+	 * the context's engine is closed
 	 */
 	@Override
 	public ScoutSession open(ScoutContext context) {
@@ -179,13 +179,13 @@ public final class GrpcScout implements Scout {
 		 * @param authority the authority, for example {@code backend.example.com}, or
 		 * {@code null} for the default
 		 * @return this builder
-		 * @throws IllegalArgumentException if it is blank or contains a space or a slash
+		 * @throws InvalidOptionException if it is blank or contains a space or a slash
 		 */
 		public Builder authority(@Nullable String authority) {
 			if (authority != null && (authority.isBlank() || authority.chars()
 				.anyMatch((c) -> Character.isWhitespace(c) || c == '/' || c == '@' || c == '?' || c == '#'))) {
-				throw new IllegalArgumentException(
-						"authority: '" + authority + "' (expected: host or host:port, for example backend.example.com)");
+				throw new InvalidOptionException("authority", "'" + authority + "'",
+						"host or host:port, for example backend.example.com");
 			}
 			this.authority = authority;
 			return this;

@@ -3,7 +3,6 @@ package dev.clavier.scout.grpc;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,20 +12,19 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.Failures;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
-import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -61,11 +59,11 @@ final class GrpcScoutSession implements ScoutSession {
 
 	private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
+	private static final String ENGINE_CLOSED = "the Clavier engine is closed";
+
 	private final GrpcScout scout;
 
 	private final String listenerName;
-
-	private final Duration timeout;
 
 	private final GrpcResources resources;
 
@@ -84,7 +82,6 @@ final class GrpcScoutSession implements ScoutSession {
 	GrpcScoutSession(GrpcScout scout, ScoutContext context) {
 		this.scout = scout;
 		this.listenerName = context.listenerName();
-		this.timeout = Objects.requireNonNull(context.timeout(), "context.timeout()");
 		this.resources = GrpcResources.of(context);
 		this.sslContext = scout.tls() ? clientSslContext() : null;
 		this.request = HealthCheckRequest.newBuilder().setService(scout.service()).build();
@@ -95,14 +92,21 @@ final class GrpcScoutSession implements ScoutSession {
 			return GrpcSslContexts.forClient().build();
 		}
 		catch (SSLException ex) {
-			throw new IllegalStateException("grpc scout: cannot set up TLS: " + ex.getMessage(), ex);
+			throw new IllegalStateException("grpc scout: cannot set up TLS: " + Failures.describe(ex), ex);
 		}
 	}
 
+	/**
+	 * Probes one endpoint with one {@code Health/Check} call. The call carries no deadline: the
+	 * engine fails a probe that outlives the listener's timeout and cancels the returned future,
+	 * which cancels the call (on the server too); a probe cancelled while its channel is still
+	 * being made makes no call.
+	 * @param endpoint the endpoint
+	 * @return the result
+	 */
 	@Override
 	public CompletableFuture<ProbeResult> probe(Endpoint endpoint) {
 		Objects.requireNonNull(endpoint, "endpoint");
-		Deadline deadline = Deadline.after(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
 		CompletableFuture<ManagedChannel> channel;
 		try {
 			channel = channel(endpoint);
@@ -111,34 +115,21 @@ final class GrpcScoutSession implements ScoutSession {
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-		if (!channel.isDone()) {
-			// Still resolving the host name: bound the wait by the timeout, on the event loop.
-			try {
-				Future<?> timer = this.resources.eventLoop()
-					.schedule(() -> result.complete(ProbeResult.failed("DEADLINE_EXCEEDED after "
-							+ format(this.timeout) + " resolving " + endpoint.host())), this.timeout.toNanos(),
-							TimeUnit.NANOSECONDS);
-				result.whenComplete((r, ex) -> timer.cancel(false));
-			}
-			catch (RejectedExecutionException ex) {
-				return CompletableFuture.failedFuture(new IllegalStateException("the Clavier engine is closed", ex));
-			}
-		}
 		channel.whenComplete((ready, ex) -> {
 			if (ex != null) {
 				result.complete(ProbeResult.failed(describeChannelFailure(endpoint, ex)));
 			}
 			else if (!result.isDone()) {
-				check(ready, deadline, result);
+				check(ready, result);
 			}
 		});
 		return result;
 	}
 
-	private void check(ManagedChannel channel, Deadline deadline, CompletableFuture<ProbeResult> result) {
+	private void check(ManagedChannel channel, CompletableFuture<ProbeResult> result) {
 		ClientCall<HealthCheckRequest, HealthCheckResponse> call;
 		try {
-			call = channel.newCall(HealthGrpc.getCheckMethod(), CallOptions.DEFAULT.withDeadline(deadline));
+			call = channel.newCall(HealthGrpc.getCheckMethod(), CallOptions.DEFAULT);
 			ClientCalls.asyncUnaryCall(call, this.request, new StreamObserver<>() {
 
 				@Override
@@ -148,7 +139,7 @@ final class GrpcScoutSession implements ScoutSession {
 
 				@Override
 				public void onError(Throwable error) {
-					result.complete(toResult(Status.fromThrowable(error), GrpcScoutSession.this.timeout));
+					result.complete(toResult(Status.fromThrowable(error)));
 				}
 
 				@Override
@@ -159,10 +150,11 @@ final class GrpcScoutSession implements ScoutSession {
 			});
 		}
 		catch (RuntimeException ex) {
-			result.complete(ProbeResult.failed("grpc call failed: " + ex));
+			result.complete(ProbeResult.failed("grpc call failed: " + Failures.describe(ex)));
 			return;
 		}
-		// The engine cancels a probe that outlives its timeout: cancel the call with it.
+		// The engine cancels a probe that outlives its timeout: cancel the call with it. Registered
+		// after the call starts, so it runs at once if the probe was cancelled meanwhile.
 		result.whenComplete((r, ex) -> {
 			if (ex != null) {
 				call.cancel("probe cancelled", null);
@@ -232,7 +224,7 @@ final class GrpcScoutSession implements ScoutSession {
 			}, executor);
 		}
 		catch (RejectedExecutionException ex) {
-			return CompletableFuture.failedFuture(new IllegalStateException("the Clavier engine is closed", ex));
+			return CompletableFuture.failedFuture(new IllegalStateException(ENGINE_CLOSED, ex));
 		}
 	}
 
@@ -345,11 +337,7 @@ final class GrpcScoutSession implements ScoutSession {
 		return ProbeResult.failed(status.name());
 	}
 
-	static ProbeResult toResult(Status status, Duration timeout) {
-		if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-			// The code and the bound say it all; gRPC's description adds internal timings.
-			return ProbeResult.failed("DEADLINE_EXCEEDED after " + format(timeout));
-		}
+	static ProbeResult toResult(Status status) {
 		String text = WHITESPACE.matcher(status.getCode() + ": " + describe(status)).replaceAll(" ");
 		if (text.length() > MAX_DETAIL_LENGTH) {
 			text = text.substring(0, MAX_DETAIL_LENGTH - 3) + "...";
@@ -362,7 +350,8 @@ final class GrpcScoutSession implements ScoutSession {
 			case UNIMPLEMENTED:
 				return "no health service";
 			case UNAVAILABLE:
-				String cause = causeMessage(status.getCause());
+				Throwable failure = firstWithMessage(status.getCause());
+				String cause = (failure != null) ? Failures.describe(failure) : null;
 				if (cause != null && cause.toLowerCase(Locale.ROOT).contains("connection refused")) {
 					return "connection refused";
 				}
@@ -374,10 +363,14 @@ final class GrpcScoutSession implements ScoutSession {
 		}
 	}
 
-	private static @Nullable String causeMessage(@Nullable Throwable cause) {
+	/**
+	 * Returns the first failure in a cause chain that has a message: gRPC often wraps the
+	 * transport's exception in one without.
+	 */
+	private static @Nullable Throwable firstWithMessage(@Nullable Throwable cause) {
 		for (Throwable current = cause; current != null; current = current.getCause()) {
 			if (current.getMessage() != null) {
-				return current.getMessage();
+				return current;
 			}
 			if (current.getCause() == current) {
 				break;
@@ -392,12 +385,7 @@ final class GrpcScoutSession implements ScoutSession {
 		if (cause instanceof UnknownHostException) {
 			return "UNAVAILABLE: unknown host " + endpoint.host();
 		}
-		return "grpc channel to " + endpoint + " failed: " + cause.getMessage();
-	}
-
-	static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+		return "grpc channel to " + endpoint + " failed: " + Failures.describe(cause);
 	}
 
 }

@@ -112,7 +112,7 @@ class DnsDiscoveryFaultTests {
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource({ "SERVFAIL, failed: SERVFAIL", "REFUSED, failed: REFUSED",
-			"NO_ANSWER, failed: timed out, no answer within PT0.2S", "GARBAGE, failed: unreadable answer" })
+			"NO_ANSWER, failed: timed out, no answer within 200ms", "GARBAGE, failed: unreadable answer" })
 	void listenerWhenServerFailsShouldReportErrorKeepLastGoodSetAndRecover(DnsFault fault, String reason)
 			throws Exception {
 		this.dns.a(NAME, 1, GOOD);

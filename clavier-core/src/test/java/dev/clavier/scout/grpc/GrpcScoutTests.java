@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.scout.EngineDeadline;
 import dev.clavier.scout.OwnScoutContext;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scout;
@@ -36,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  */
 class GrpcScoutTests {
 
-	// Generous, for loaded machines: tests about the deadline use SHORT_TIMEOUT.
+	// Generous, for loaded machines: tests about the engine's deadline use SHORT_TIMEOUT.
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(1);
@@ -112,15 +113,16 @@ class GrpcScoutTests {
 		try (TestPluginContext shortContext = new TestPluginContext("grpc-test", SHORT_TIMEOUT);
 				ScoutSession session = GrpcScout.builder().build().open(shortContext)) {
 			// Connected and warm, so that the deadline is all that is measured.
-			assertThat(probe(session, endpoint(this.backend)).healthy()).isTrue();
+			assertThat(probe(session, endpoint(this.backend), SHORT_TIMEOUT).healthy()).isTrue();
 			this.backend.hang(true);
 			long start = System.nanoTime();
-			ProbeResult result = probe(session, endpoint(this.backend));
+			ProbeResult result = probe(session, endpoint(this.backend), SHORT_TIMEOUT);
 			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-			assertThat(result).isEqualTo(ProbeResult.failed("DEADLINE_EXCEEDED after 1s"));
+			// The engine's deadline: the call itself carries none.
+			assertThat(result).isEqualTo(ProbeResult.failed("timed out after 1s"));
 			assertThat(elapsed).isGreaterThanOrEqualTo(SHORT_TIMEOUT.minusMillis(50))
 				.isLessThan(SHORT_TIMEOUT.plusSeconds(2));
-			// The deadline cancelled the call on the server too.
+			// Cancelling the probe at the deadline cancelled the call on the server too.
 			await().atMost(WAIT).until(() -> this.backend.pendingChecks() == 0);
 		}
 	}
@@ -260,10 +262,10 @@ class GrpcScoutTests {
 		TestPluginContext shortContext = new TestPluginContext("grpc-test", SHORT_TIMEOUT);
 		ScoutSession session = GrpcScout.builder().build().open(shortContext);
 		// Connects, and on a loaded machine may already hit the deadline: either way is fine here.
-		probe(session, endpoint(this.backend));
+		probe(session, endpoint(this.backend), SHORT_TIMEOUT);
 		this.backend.hang(true);
-		assertThat(probe(session, endpoint(this.backend)).detail()).startsWith("DEADLINE_EXCEEDED");
-		// Deadlines, executor and I/O ran on the engine's gRPC threads, not on gRPC's global ones.
+		assertThat(probe(session, endpoint(this.backend), SHORT_TIMEOUT).detail()).startsWith("timed out after");
+		// Cancellation, executor and I/O ran on the engine's gRPC threads, not on gRPC's global ones.
 		assertThat(grpcThreads()).isNotEmpty().allMatch((name) -> name.startsWith("clavier-grpc-"));
 		session.close();
 		shortContext.close();
@@ -327,7 +329,11 @@ class GrpcScoutTests {
 	}
 
 	private static ProbeResult probe(ScoutSession session, Endpoint endpoint) throws Exception {
-		return session.probe(endpoint).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		return probe(session, endpoint, TIMEOUT);
+	}
+
+	private static ProbeResult probe(ScoutSession session, Endpoint endpoint, Duration timeout) throws Exception {
+		return EngineDeadline.apply(session.probe(endpoint), timeout).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private static Endpoint endpoint(TestGrpcBackend backend) {
