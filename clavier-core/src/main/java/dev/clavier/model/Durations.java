@@ -11,34 +11,26 @@ import java.util.Objects;
  */
 public final class Durations {
 
+	private static final Duration ONE_MILLISECOND = Duration.ofMillis(1);
+
 	private Durations() {
 	}
 
 	/**
-	 * Returns a duration as text in the largest of seconds, milliseconds, microseconds and
-	 * nanoseconds that writes it as a whole number: {@code 2s}, {@code 1500ms}.
+	 * Returns a duration as text: whole seconds as {@code 2s}, else whole milliseconds as
+	 * {@code 1500ms} (a jittered delay of 85.2 ms reads {@code 85ms}), and below a millisecond
+	 * in microseconds or nanoseconds ({@code 250us}).
 	 * @param duration the duration
 	 * @return the text
 	 */
 	public static String format(Duration duration) {
 		Objects.requireNonNull(duration, "duration");
-		long nanos;
-		try {
-			nanos = duration.toNanos();
+		if (duration.compareTo(ONE_MILLISECOND) >= 0 || duration.isNegative()) {
+			long millis = duration.toMillis();
+			return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 		}
-		catch (ArithmeticException ex) {
-			return duration.toSeconds() + "s";
-		}
-		if (nanos % 1_000_000_000L == 0) {
-			return (nanos / 1_000_000_000L) + "s";
-		}
-		if (nanos % 1_000_000L == 0) {
-			return (nanos / 1_000_000L) + "ms";
-		}
-		if (nanos % 1_000L == 0) {
-			return (nanos / 1_000L) + "us";
-		}
-		return nanos + "ns";
+		long nanos = duration.toNanos();
+		return (nanos % 1000 == 0) ? (nanos / 1000) + "us" : nanos + "ns";
 	}
 
 }
