@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.ModelOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -86,7 +87,7 @@ public final class TcpScout implements Scout {
 	 * the other two options override).
 	 * @param options the options
 	 * @return the scout
-	 * @throws IllegalArgumentException if an option is wrong or unknown
+	 * @throws InvalidOptionException if an option is wrong or unknown
 	 */
 	static TcpScout fromOptions(Map<String, String> options) {
 		ModelOptions reader = ModelOptions.of(MODEL, options);
@@ -94,7 +95,7 @@ public final class TcpScout implements Scout {
 		Builder builder = builder();
 		if (preset != null) {
 			if (!"redis".equals(preset.trim())) {
-				throw new IllegalArgumentException("tcp option 'preset': '" + preset + "' (expected: redis)");
+				throw reader.invalid("preset", preset, "redis");
 			}
 			builder.send(REDIS_SEND).expect(REDIS_EXPECT);
 		}
@@ -106,7 +107,7 @@ public final class TcpScout implements Scout {
 	 * override {@code PING\r\n} and {@code +PONG} (for example to send {@code AUTH} first).
 	 * @param options the options
 	 * @return the scout
-	 * @throws IllegalArgumentException if an option is wrong or unknown
+	 * @throws InvalidOptionException if an option is wrong or unknown
 	 */
 	static TcpScout redisFromOptions(Map<String, String> options) {
 		Builder redis = builder().send(REDIS_SEND).expect(REDIS_EXPECT);
@@ -205,7 +206,7 @@ public final class TcpScout implements Scout {
 		public Builder send(byte[] send) {
 			Objects.requireNonNull(send, "send");
 			if (send.length == 0) {
-				throw new IllegalArgumentException("send: empty (expected: at least one byte)");
+				throw new InvalidOptionException("send", "empty", "at least one byte");
 			}
 			this.send = send.clone();
 			return this;
@@ -221,8 +222,7 @@ public final class TcpScout implements Scout {
 			Objects.requireNonNull(expect, "expect");
 			byte[] bytes = expect.getBytes(StandardCharsets.UTF_8);
 			if (bytes.length == 0 || bytes.length > MAX_REPLY_BYTES) {
-				throw new IllegalArgumentException(
-						"expect: " + bytes.length + " bytes (expected: 1..." + MAX_REPLY_BYTES + ")");
+				throw new InvalidOptionException("expect", bytes.length + " bytes", "1..." + MAX_REPLY_BYTES);
 			}
 			this.expect = bytes;
 			return this;

@@ -2,6 +2,7 @@ package dev.clavier.scout.grpc;
 
 import java.util.Objects;
 
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
@@ -179,13 +180,13 @@ public final class GrpcScout implements Scout {
 		 * @param authority the authority, for example {@code backend.example.com}, or
 		 * {@code null} for the default
 		 * @return this builder
-		 * @throws IllegalArgumentException if it is blank or contains a space or a slash
+		 * @throws InvalidOptionException if it is blank or contains a space or a slash
 		 */
 		public Builder authority(@Nullable String authority) {
 			if (authority != null && (authority.isBlank() || authority.chars()
 				.anyMatch((c) -> Character.isWhitespace(c) || c == '/' || c == '@' || c == '?' || c == '#'))) {
-				throw new IllegalArgumentException(
-						"authority: '" + authority + "' (expected: host or host:port, for example backend.example.com)");
+				throw InvalidOptionException.quoted("authority", authority,
+						"host or host:port, for example backend.example.com", null);
 			}
 			this.authority = authority;
 			return this;
