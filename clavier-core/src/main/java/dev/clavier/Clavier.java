@@ -20,6 +20,7 @@ import dev.clavier.internal.listener.ClavierListener;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.NoHealthyEndpointException;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.NamedThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,10 +267,11 @@ public final class Clavier implements AutoCloseable {
 		 * the number of processors, at most 2; that serves ten thousand endpoints.
 		 * @param ioThreads the number of threads, 1 to 64
 		 * @return this builder
+		 * @throws InvalidOptionException if out of range
 		 */
 		public Builder ioThreads(int ioThreads) {
 			if (ioThreads < 1 || ioThreads > 64) {
-				throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: 1...64)");
+				throw new InvalidOptionException("ioThreads", ioThreads, "1...64");
 			}
 			this.ioThreads = ioThreads;
 			return this;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.ModelOptions;
 import dev.clavier.model.ModelRegistry;
 
@@ -42,7 +43,7 @@ public final class Discoveries {
 	 * @param model the model name, for example {@code dns}
 	 * @param options model-specific options
 	 * @return the discovery
-	 * @throws IllegalArgumentException if the model is unknown or an option is wrong; the message
+	 * @throws InvalidOptionException if the model is unknown or an option is wrong; the message
 	 * names the model and the option
 	 */
 	public static Discovery create(String model, Map<String, String> options) {
@@ -88,12 +89,12 @@ public final class Discoveries {
 			String endpoints = reader.string("endpoints");
 			Integer port = reader.integer("port");
 			reader.done();
-			if (endpoints == null || list(endpoints).isEmpty()) {
-				throw new IllegalArgumentException(
-						"static option 'endpoints': missing (expected: host:port entries separated by commas)");
+			if (endpoints == null || endpoints.isBlank()) {
+				throw reader.invalid("endpoints", null, "host:port entries separated by commas");
 			}
 			if (port != null && (port < 1 || port > 65535)) {
-				throw new IllegalArgumentException("static option 'port': " + port + " (expected: 1...65535)");
+				throw InvalidOptionException.withMessage("static option 'port': " + port + " (expected: 1...65535)",
+						"port", port, "1...65535", null);
 			}
 			int defaultPort = (port != null) ? port : 0;
 			Discovery[] parsed = new Discovery[1];

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.InvalidOptionException;
 
 /**
  * The {@code static} discovery model: a fixed list of endpoints, answered once.
@@ -37,6 +38,7 @@ public final class StaticDiscovery implements Discovery {
 	 * Returns a discovery of the given endpoints.
 	 * @param endpoints the endpoints; duplicates of one address are an error
 	 * @return the discovery
+	 * @throws InvalidOptionException (option {@code endpoints}) if an address is listed twice
 	 */
 	public static StaticDiscovery of(List<Endpoint> endpoints) {
 		Objects.requireNonNull(endpoints, "endpoints");
@@ -46,7 +48,8 @@ public final class StaticDiscovery implements Discovery {
 		for (Endpoint endpoint : endpoints) {
 			Objects.requireNonNull(endpoint, "endpoints[" + seen.size() + "]");
 			if (!addresses.add(new Address(endpoint))) {
-				throw new IllegalArgumentException("endpoints: " + endpoint + " is listed twice");
+				throw InvalidOptionException.withMessage("endpoints: " + endpoint + " is listed twice", "endpoints",
+						endpoint, "every address once", null);
 			}
 			seen.add(endpoint);
 		}
@@ -54,21 +57,27 @@ public final class StaticDiscovery implements Discovery {
 	}
 
 	/**
-	 * Returns a discovery of endpoints written as {@code host:port} ({@code [v6]:port} for IPv6).
+	 * Returns a discovery of endpoints written as {@code host:port} ({@code [v6]:port} for IPv6),
+	 * as configuration gives them.
 	 * @param defaultPort the port for entries without one, or 0 to require one
-	 * @param addresses the addresses
+	 * @param addresses the addresses, at least one
 	 * @return the discovery
-	 * @throws IllegalArgumentException naming the first bad entry
+	 * @throws InvalidOptionException naming the first bad entry (option {@code endpoints[<index>]}),
+	 * or option {@code endpoints} when there is none or one address is listed twice
 	 */
 	public static StaticDiscovery parse(int defaultPort, List<String> addresses) {
 		Objects.requireNonNull(addresses, "addresses");
+		if (addresses.isEmpty()) {
+			throw new InvalidOptionException("endpoints", null, "at least one host:port entry");
+		}
 		List<Endpoint> endpoints = new ArrayList<>(addresses.size());
 		for (int i = 0; i < addresses.size(); i++) {
 			try {
 				endpoints.add(Endpoint.parse(Objects.requireNonNull(addresses.get(i), "addresses[" + i + "]"), defaultPort));
 			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("endpoints[" + i + "]: " + ex.getMessage(), ex);
+			catch (InvalidOptionException ex) {
+				String entry = "endpoints[" + i + "]";
+				throw ex.within(entry, entry);
 			}
 		}
 		return of(endpoints);

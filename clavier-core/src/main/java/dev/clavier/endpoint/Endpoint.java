@@ -3,6 +3,8 @@ package dev.clavier.endpoint;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.clavier.model.InvalidOptionException;
+
 /**
  * One address of a service: a host (an IP literal or a host name), a port, a weight and
  * free-form attributes that discovery attached (for example an SRV record's priority).
@@ -22,6 +24,7 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 
 	/**
 	 * Creates an endpoint, checking every argument.
+	 * @throws InvalidOptionException naming the first argument out of range
 	 */
 	public Endpoint {
 		Objects.requireNonNull(host, "host");
@@ -30,13 +33,13 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 			host = host.substring(1, host.length() - 1);
 		}
 		if (host.isBlank()) {
-			throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or IP address)");
+			throw InvalidOptionException.quoted("host", host, "a host name or IP address", null);
 		}
 		if (port < 1 || port > 65535) {
-			throw new IllegalArgumentException("port: " + port + " (expected: 1...65535)");
+			throw new InvalidOptionException("port", port, "1...65535");
 		}
 		if (weight < 0) {
-			throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
+			throw new InvalidOptionException("weight", weight, ">= 0");
 		}
 		attributes = Map.copyOf(attributes);
 	}
@@ -57,7 +60,7 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 	 * @param text the text, for example {@code 10.0.0.1:8080}, {@code [::1]:8080} or {@code backend}
 	 * @param defaultPort the port to use when the text has none, or 0 to require one
 	 * @return the endpoint
-	 * @throws IllegalArgumentException if the text is not an endpoint
+	 * @throws InvalidOptionException if the text is not an endpoint (option {@code endpoint})
 	 */
 	public static Endpoint parse(String text, int defaultPort) {
 		Objects.requireNonNull(text, "text");
@@ -67,7 +70,7 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 		if (trimmed.startsWith("[")) {
 			int close = trimmed.indexOf(']');
 			if (close < 0) {
-				throw new IllegalArgumentException("endpoint: '" + text + "' (expected: [ipv6]:port, missing ']')");
+				throw endpoint(text, "[ipv6]:port, missing ']'");
 			}
 			host = trimmed.substring(1, close);
 			String rest = trimmed.substring(close + 1);
@@ -75,7 +78,7 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 				portText = rest.substring(1);
 			}
 			else if (!rest.isEmpty()) {
-				throw new IllegalArgumentException("endpoint: '" + text + "' (expected: [ipv6]:port)");
+				throw endpoint(text, "[ipv6]:port");
 			}
 		}
 		else {
@@ -93,12 +96,12 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 			}
 		}
 		if (host.isEmpty()) {
-			throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port, the host is empty)");
+			throw endpoint(text, "host:port, the host is empty");
 		}
 		int port;
 		if (portText == null) {
 			if (defaultPort == 0) {
-				throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port, the port is missing)");
+				throw endpoint(text, "host:port, the port is missing");
 			}
 			port = defaultPort;
 		}
@@ -107,13 +110,17 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 				port = Integer.parseInt(portText);
 			}
 			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port, '" + portText + "' is not a port)");
+				throw endpoint(text, "host:port, '" + portText + "' is not a port");
 			}
 			if (port < 1 || port > 65535) {
-				throw new IllegalArgumentException("endpoint: '" + text + "' (expected: a port in 1...65535)");
+				throw endpoint(text, "a port in 1...65535");
 			}
 		}
 		return of(host, port);
+	}
+
+	private static InvalidOptionException endpoint(String text, String expected) {
+		return InvalidOptionException.quoted("endpoint", text, expected, null);
 	}
 
 	/**

@@ -20,7 +20,10 @@ public interface FilterProvider {
 	 * Creates the filter.
 	 * @param options model-specific options, possibly empty
 	 * @return the filter
-	 * @throws IllegalArgumentException if an option is wrong (the message names it)
+	 * @throws IllegalArgumentException if an option is wrong (the message names it); throw an
+	 * {@link dev.clavier.model.InvalidOptionException} whose option is the option's name, as
+	 * {@link dev.clavier.model.ModelOptions} does, so that front ends can name it (Spring Boot:
+	 * {@code clavier.listeners.<id>.filter.options.<option>})
 	 */
 	Filter create(Map<String, String> options);
 

@@ -3,7 +3,9 @@ package dev.clavier.filter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.ModelRegistry;
 
 /**
@@ -45,7 +47,7 @@ public final class Filters {
 	 * @param model the model name, for example {@code round-robin}
 	 * @param options model-specific options
 	 * @return the filter
-	 * @throws IllegalArgumentException if the model is unknown or an option is wrong
+	 * @throws InvalidOptionException if the model is unknown or an option is wrong
 	 */
 	public static Filter create(String model, Map<String, String> options) {
 		return REGISTRY.provider(model).create(options);
@@ -70,8 +72,10 @@ public final class Filters {
 			@Override
 			public Filter create(Map<String, String> options) {
 				if (!options.isEmpty()) {
-					throw new IllegalArgumentException(
-							"filter '" + filter.model() + "' takes no options, got " + options.keySet());
+					String first = new TreeSet<>(options.keySet()).first();
+					throw InvalidOptionException.withMessage(
+							"filter '" + filter.model() + "' takes no options, got " + options.keySet(), first,
+							options.get(first), "no options, the " + filter.model() + " model takes none", null);
 				}
 				return filter;
 			}

@@ -30,12 +30,11 @@ public final class HealthTracker {
 	/**
 	 * Creates a tracker in state UNKNOWN.
 	 * @param rise consecutive successes that make an unhealthy endpoint healthy, 1 or more
+	 * (as {@code ListenerConfig} guarantees)
 	 * @param fall consecutive failures that make a healthy endpoint unhealthy, 1 or more
+	 * (as {@code ListenerConfig} guarantees)
 	 */
 	public HealthTracker(int rise, int fall) {
-		if (rise < 1 || fall < 1) {
-			throw new IllegalArgumentException("rise: " + rise + ", fall: " + fall + " (expected: >= 1)");
-		}
 		this.rise = rise;
 		this.fall = fall;
 	}

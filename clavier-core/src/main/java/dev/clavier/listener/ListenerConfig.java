@@ -6,6 +6,7 @@ import java.util.Objects;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
@@ -83,40 +84,31 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 	/**
 	 * Creates a configuration, checking every rule the builder checks.
+	 * @throws InvalidOptionException naming the first option that breaks a rule
 	 */
 	public ListenerConfig {
 		Objects.requireNonNull(discovery, "discovery");
 		Objects.requireNonNull(scout, "scout");
 		Objects.requireNonNull(filter, "filter");
 		Objects.requireNonNull(allDownPolicy, "allDownPolicy");
-		positive("interval", interval);
-		positive("timeout", timeout);
+		checkPositive("interval", interval);
+		checkPositive("timeout", timeout);
 		if (timeout.compareTo(interval) >= 0) {
-			throw new IllegalArgumentException(
-					"timeout: " + timeout + " (expected: < interval " + interval + ", so that probes never overlap)");
+			throw new InvalidOptionException("timeout", timeout,
+					"< interval " + interval + ", so that probes never overlap");
 		}
-		if (!(jitter >= 0 && jitter <= 0.5)) {
-			throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0...0.5)");
-		}
-		if (rise < 1) {
-			throw new IllegalArgumentException("rise: " + rise + " (expected: >= 1)");
-		}
-		if (fall < 1) {
-			throw new IllegalArgumentException("fall: " + fall + " (expected: >= 1)");
-		}
-		positive("discoveryTimeout", discoveryTimeout);
-		positive("discoveryRetryMin", discoveryRetryMin);
-		positive("discoveryRetryMax", discoveryRetryMax);
+		checkJitter(jitter);
+		checkAtLeast("rise", rise, 1, ">= 1");
+		checkAtLeast("fall", fall, 1, ">= 1");
+		checkPositive("discoveryTimeout", discoveryTimeout);
+		checkPositive("discoveryRetryMin", discoveryRetryMin);
+		checkPositive("discoveryRetryMax", discoveryRetryMax);
 		if (discoveryRetryMin.compareTo(discoveryRetryMax) > 0) {
-			throw new IllegalArgumentException("discoveryRetryMin: " + discoveryRetryMin
-					+ " (expected: <= discoveryRetryMax " + discoveryRetryMax + ")");
+			throw new InvalidOptionException("discoveryRetryMin", discoveryRetryMin,
+					"<= discoveryRetryMax " + discoveryRetryMax);
 		}
-		if (outlierFailures < 0) {
-			throw new IllegalArgumentException("outlierFailures: " + outlierFailures + " (expected: >= 0, 0 turns it off)");
-		}
-		if (maxProbesInFlight < 1) {
-			throw new IllegalArgumentException("maxProbesInFlight: " + maxProbesInFlight + " (expected: >= 1)");
-		}
+		checkAtLeast("outlierFailures", outlierFailures, 0, ">= 0, 0 turns it off");
+		checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
 	}
 
 	/**
@@ -158,11 +150,28 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.maxProbesInFlight(this.maxProbesInFlight);
 	}
 
-	private static void positive(String name, Duration value) {
-		Objects.requireNonNull(value, name);
+	// Each rule once: the record's constructor and the builder's setters call these.
+
+	private static Duration checkPositive(String option, Duration value) {
+		Objects.requireNonNull(value, option);
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+			throw new InvalidOptionException(option, value, "> 0");
 		}
+		return value;
+	}
+
+	private static double checkJitter(double jitter) {
+		if (!(jitter >= 0 && jitter <= 0.5)) {
+			throw new InvalidOptionException("jitter", jitter, "0...0.5");
+		}
+		return jitter;
+	}
+
+	private static int checkAtLeast(String option, int value, int min, String expected) {
+		if (value < min) {
+			throw new InvalidOptionException(option, value, expected);
+		}
+		return value;
 	}
 
 	/**
@@ -242,8 +251,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder interval(Duration interval) {
-			positive("interval", interval);
-			this.interval = interval;
+			this.interval = checkPositive("interval", interval);
 			return this;
 		}
 
@@ -253,8 +261,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder timeout(Duration timeout) {
-			positive("timeout", timeout);
-			this.timeout = timeout;
+			this.timeout = checkPositive("timeout", timeout);
 			return this;
 		}
 
@@ -265,10 +272,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder jitter(double jitter) {
-			if (!(jitter >= 0 && jitter <= 0.5)) {
-				throw new IllegalArgumentException("jitter: " + jitter + " (expected: 0...0.5)");
-			}
-			this.jitter = jitter;
+			this.jitter = checkJitter(jitter);
 			return this;
 		}
 
@@ -279,10 +283,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder rise(int rise) {
-			if (rise < 1) {
-				throw new IllegalArgumentException("rise: " + rise + " (expected: >= 1)");
-			}
-			this.rise = rise;
+			this.rise = checkAtLeast("rise", rise, 1, ">= 1");
 			return this;
 		}
 
@@ -293,10 +294,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder fall(int fall) {
-			if (fall < 1) {
-				throw new IllegalArgumentException("fall: " + fall + " (expected: >= 1)");
-			}
-			this.fall = fall;
+			this.fall = checkAtLeast("fall", fall, 1, ">= 1");
 			return this;
 		}
 
@@ -338,8 +336,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder discoveryTimeout(Duration discoveryTimeout) {
-			positive("discoveryTimeout", discoveryTimeout);
-			this.discoveryTimeout = discoveryTimeout;
+			this.discoveryTimeout = checkPositive("discoveryTimeout", discoveryTimeout);
 			return this;
 		}
 
@@ -351,8 +348,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder discoveryRetry(Duration min, Duration max) {
-			positive("discoveryRetryMin", min);
-			positive("discoveryRetryMax", max);
+			checkPositive("discoveryRetryMin", min);
+			checkPositive("discoveryRetryMax", max);
 			this.discoveryRetryMin = min;
 			this.discoveryRetryMax = max;
 			return this;
@@ -366,10 +363,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder outlierFailures(int outlierFailures) {
-			if (outlierFailures < 0) {
-				throw new IllegalArgumentException("outlierFailures: " + outlierFailures + " (expected: >= 0, 0 turns it off)");
-			}
-			this.outlierFailures = outlierFailures;
+			this.outlierFailures = checkAtLeast("outlierFailures", outlierFailures, 0, ">= 0, 0 turns it off");
 			return this;
 		}
 
@@ -382,10 +376,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * @return this builder
 		 */
 		public Builder maxProbesInFlight(int maxProbesInFlight) {
-			if (maxProbesInFlight < 1) {
-				throw new IllegalArgumentException("maxProbesInFlight: " + maxProbesInFlight + " (expected: >= 1)");
-			}
-			this.maxProbesInFlight = maxProbesInFlight;
+			this.maxProbesInFlight = checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
 			return this;
 		}
 
@@ -393,7 +384,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
-		 * @throws IllegalArgumentException if the settings contradict each other (timeout not below interval...)
+		 * @throws InvalidOptionException if the settings contradict each other (timeout not below interval...)
 		 */
 		public ListenerConfig build() {
 			if (this.discovery == null) {

@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * {@code interval} or {@code path}), the offending value and what is expected, so that every
  * front end (the Spring Boot failure analyzer, a user's own configuration code) can say what
  * was wrong and where without parsing the message. The message has the form
- * {@code interval: PT0S (expected: > 0)}. Immutable and thread-safe.
+ * {@code interval: PT0S (expected: > 0)}, text values in quotes ({@code name: 'a b' (expected: ...)});
+ * an option read inside another is prefixed with it ({@code dns option 'port': port: 0 (expected: ...)}).
+ * Immutable and thread-safe.
  */
 public class InvalidOptionException extends IllegalArgumentException {
 
@@ -40,11 +42,72 @@ public class InvalidOptionException extends IllegalArgumentException {
 	 * @param cause the underlying failure, or {@code null}
 	 */
 	public InvalidOptionException(String option, @Nullable Object value, String expected, @Nullable Throwable cause) {
-		super(Objects.requireNonNull(option, "option") + ": " + ((value != null) ? String.valueOf(value) : "not set")
-				+ " (expected: " + Objects.requireNonNull(expected, "expected") + ")", cause);
-		this.option = option;
+		this(Objects.requireNonNull(option, "option") + ": " + ((value != null) ? String.valueOf(value) : "not set")
+				+ " (expected: " + Objects.requireNonNull(expected, "expected") + ")", option, value, expected, cause);
+	}
+
+	private InvalidOptionException(String message, String option, @Nullable Object value, String expected,
+			@Nullable Throwable cause) {
+		super(message, cause);
+		this.option = Objects.requireNonNull(option, "option");
 		this.value = (value != null) ? String.valueOf(value) : null;
-		this.expected = expected;
+		this.expected = Objects.requireNonNull(expected, "expected");
+	}
+
+	/**
+	 * Creates an exception for a text value, which the message shows in single quotes:
+	 * {@code name: 'bad name' (expected: a DNS name)}.
+	 * @param option the option's name
+	 * @param value the offending text
+	 * @param expected what is expected
+	 * @param cause the underlying failure, or {@code null}
+	 * @return the exception
+	 */
+	public static InvalidOptionException quoted(String option, String value, String expected,
+			@Nullable Throwable cause) {
+		Objects.requireNonNull(value, "value");
+		return new InvalidOptionException(Objects.requireNonNull(option, "option") + ": '" + value + "' (expected: "
+				+ Objects.requireNonNull(expected, "expected") + ")", option, value, expected, cause);
+	}
+
+	/**
+	 * Creates an exception whose message says more than the usual form can, for example
+	 * {@code endpoints: 10.0.0.1:80 is listed twice} or {@code unknown tcp option(s) [sned]}; the
+	 * option, value and expectation are still carried for front ends to use.
+	 * @param message the message
+	 * @param option the option's name
+	 * @param value the offending value, or {@code null} when it is missing
+	 * @param expected what is expected
+	 * @param cause the underlying failure, or {@code null}
+	 * @return the exception
+	 */
+	public static InvalidOptionException withMessage(String message, String option, @Nullable Object value,
+			String expected, @Nullable Throwable cause) {
+		return new InvalidOptionException(Objects.requireNonNull(message, "message"), option, value, expected, cause);
+	}
+
+	/**
+	 * Returns this failure as seen from an enclosing option: the same value and expectation, the
+	 * message prefixed with the context, for example {@code dns options: minTtl: PT2M (expected: ...)}.
+	 * @param context what encloses the option, for example {@code dns options}
+	 * @return a new exception caused by this one
+	 */
+	public InvalidOptionException within(String context) {
+		return within(context, this.option);
+	}
+
+	/**
+	 * Returns this failure as seen from an enclosing option with a name of its own: the same value
+	 * and expectation, the message prefixed with the context, for example
+	 * {@code dns option 'port': port: 0 (expected: 1...65535)} for the option {@code port} of a
+	 * model's string options.
+	 * @param context what encloses the option, for example {@code dns option 'port'}
+	 * @param option the option's name as the enclosing level knows it
+	 * @return a new exception caused by this one
+	 */
+	public InvalidOptionException within(String context, String option) {
+		return new InvalidOptionException(Objects.requireNonNull(context, "context") + ": " + getMessage(), option,
+				this.value, this.expected, this);
 	}
 
 	/**

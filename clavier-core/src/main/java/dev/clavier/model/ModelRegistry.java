@@ -59,14 +59,17 @@ public final class ModelRegistry<P> {
 	 * Returns the provider of a model.
 	 * @param model the model name
 	 * @return the provider
-	 * @throws IllegalArgumentException if no provider has that name; the message lists those there are
+	 * @throws InvalidOptionException if no provider has that name (option {@code model}); the
+	 * message lists those there are
 	 */
 	public P provider(String model) {
 		Objects.requireNonNull(model, "model");
 		P provider = this.providers.get(model);
 		if (provider == null) {
-			throw new IllegalArgumentException("unknown " + this.kind + " model '" + model + "' (expected one of: "
-					+ String.join(", ", models()) + ")");
+			String known = String.join(", ", models());
+			throw InvalidOptionException.withMessage(
+					"unknown " + this.kind + " model '" + model + "' (expected one of: " + known + ")", "model", model,
+					"one of: " + known, null);
 		}
 		return provider;
 	}

@@ -20,7 +20,10 @@ public interface ScoutProvider {
 	 * Creates the scout.
 	 * @param options model-specific options, possibly empty
 	 * @return the scout
-	 * @throws IllegalArgumentException if an option is wrong (the message names it)
+	 * @throws IllegalArgumentException if an option is wrong (the message names it); throw an
+	 * {@link dev.clavier.model.InvalidOptionException} whose option is the option's name, as
+	 * {@link dev.clavier.model.ModelOptions} does, so that front ends can name it (Spring Boot:
+	 * {@code clavier.listeners.<id>.scout.options.<option>})
 	 */
 	Scout create(Map<String, String> options);
 

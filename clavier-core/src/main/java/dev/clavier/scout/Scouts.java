@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.ModelOptions;
 import dev.clavier.model.ModelRegistry;
 
@@ -40,7 +41,7 @@ public final class Scouts {
 	 * @param model the model name
 	 * @param options model-specific options (for {@code http}: {@code path}, {@code method}...)
 	 * @return the scout
-	 * @throws IllegalArgumentException if the model is unknown or an option is wrong
+	 * @throws InvalidOptionException if the model is unknown or an option is wrong
 	 */
 	public static Scout create(String model, Map<String, String> options) {
 		return REGISTRY.provider(model).create(options);

@@ -85,7 +85,7 @@ public final class TcpScout implements Scout {
 	 * the other two options override).
 	 * @param options the options
 	 * @return the scout
-	 * @throws IllegalArgumentException if an option is wrong or unknown
+	 * @throws InvalidOptionException if an option is wrong or unknown
 	 */
 	static TcpScout fromOptions(Map<String, String> options) {
 		ModelOptions reader = ModelOptions.of(MODEL, options);
@@ -93,7 +93,7 @@ public final class TcpScout implements Scout {
 		Builder builder = builder();
 		if (preset != null) {
 			if (!"redis".equals(preset.trim())) {
-				throw new IllegalArgumentException("tcp option 'preset': '" + preset + "' (expected: redis)");
+				throw reader.invalid("preset", preset, "redis");
 			}
 			builder.send(REDIS_SEND).expect(REDIS_EXPECT);
 		}
@@ -105,7 +105,7 @@ public final class TcpScout implements Scout {
 	 * override {@code PING\r\n} and {@code +PONG} (for example to send {@code AUTH} first).
 	 * @param options the options
 	 * @return the scout
-	 * @throws IllegalArgumentException if an option is wrong or unknown
+	 * @throws InvalidOptionException if an option is wrong or unknown
 	 */
 	static TcpScout redisFromOptions(Map<String, String> options) {
 		Builder redis = builder().send(REDIS_SEND).expect(REDIS_EXPECT);

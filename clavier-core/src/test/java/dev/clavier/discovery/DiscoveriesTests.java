@@ -6,9 +6,11 @@ import java.util.Map;
 import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.discovery.dns.DnsRecordType;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.InvalidOptionException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -92,6 +94,27 @@ class DiscoveriesTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Discoveries.create("dns", Map.of("port", "80", "min-ttl", "soon")))
 			.withMessageStartingWith("dns option 'min-ttl': 'soon'");
+	}
+
+	@Test
+	void createWhenOptionInvalidShouldNameTheOptionAsWritten() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> Discoveries.create("dns", Map.of("port", "80", "query-timeout", "0s")))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("query-timeout");
+				assertThat(ex.value()).isEqualTo("PT0S");
+				assertThat(ex.expected()).isEqualTo("> 0");
+			});
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> Discoveries.create("static", Map.of("endpoints", "127.0.10.1:8080,127.0.10.2")))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("endpoints");
+				assertThat(ex.value()).isEqualTo("127.0.10.2");
+			});
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> Discoveries.create("static", Map.of()))
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("endpoints");
 	}
 
 	@Test

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.InvalidOptionException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
@@ -29,6 +31,25 @@ class StaticDiscoveryTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080", "127.0.0.2")))
 			.withMessage("endpoints[1]: endpoint: '127.0.0.2' (expected: host:port, the port is missing)");
+	}
+
+	@Test
+	void parseWhenEntryBadShouldNameTheEntryAsOption() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080", "127.0.0.2:http")))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("endpoints[1]");
+				assertThat(ex.value()).isEqualTo("127.0.0.2:http");
+				assertThat(ex.expected()).isEqualTo("host:port, 'http' is not a port");
+			});
+	}
+
+	@Test
+	void parseWhenNoEntryShouldFail() {
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> StaticDiscovery.parse(0, List.of()))
+			.withMessage("endpoints: not set (expected: at least one host:port entry)")
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("endpoints");
 	}
 
 	@Test

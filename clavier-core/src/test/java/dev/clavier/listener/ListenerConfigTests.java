@@ -4,9 +4,13 @@ import java.time.Duration;
 
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.filter.Filters;
+import dev.clavier.model.InvalidOptionException;
+import dev.clavier.scout.Scouts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -63,6 +67,40 @@ class ListenerConfigTests {
 	}
 
 	@Test
+	void riseWhenZeroShouldThrowInvalidOptionFromBuilderAndConstructorAlike() {
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> ListenerConfig.builder().rise(0))
+			.satisfies(ListenerConfigTests::isRiseZero);
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> new ListenerConfig(this.discovery, Scouts.none(), Filters.roundRobin(),
+					ListenerConfig.DEFAULT_INTERVAL, ListenerConfig.DEFAULT_TIMEOUT, ListenerConfig.DEFAULT_JITTER, 0,
+					ListenerConfig.DEFAULT_FALL, false, AllDownPolicy.FAIL, false,
+					ListenerConfig.DEFAULT_DISCOVERY_TIMEOUT, ListenerConfig.DEFAULT_DISCOVERY_RETRY_MIN,
+					ListenerConfig.DEFAULT_DISCOVERY_RETRY_MAX, ListenerConfig.DEFAULT_OUTLIER_FAILURES,
+					ListenerConfig.DEFAULT_MAX_PROBES_IN_FLIGHT))
+			.satisfies(ListenerConfigTests::isRiseZero);
+	}
+
+	@Test
+	void buildWhenRulesBetweenSettingsBrokenShouldNameTheOption() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery)
+				.interval(Duration.ofSeconds(1))
+				.timeout(Duration.ofSeconds(1))
+				.build())
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("timeout");
+				assertThat(ex.value()).isEqualTo("PT1S");
+				assertThat(ex.expected()).startsWith("< interval PT1S");
+			});
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery)
+				.discoveryRetry(Duration.ofSeconds(10), Duration.ofSeconds(1))
+				.build())
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("discoveryRetryMin");
+	}
+
+	@Test
 	void buildWhenRetryMinAboveMaxShouldFail() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ListenerConfig.builder(this.discovery)
@@ -75,6 +113,13 @@ class ListenerConfigTests {
 	void buildWithoutDiscoveryShouldFail() {
 		assertThatIllegalStateException().isThrownBy(() -> ListenerConfig.builder().build())
 			.withMessageStartingWith("discovery: not set");
+	}
+
+	private static void isRiseZero(InvalidOptionException ex) {
+		assertThat(ex.option()).isEqualTo("rise");
+		assertThat(ex.value()).isEqualTo("0");
+		assertThat(ex.expected()).isEqualTo(">= 1");
+		assertThat(ex).hasMessage("rise: 0 (expected: >= 1)");
 	}
 
 }

@@ -25,11 +25,7 @@ public final class ClavierAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Clavier clavier(ClavierProperties properties) {
-		Clavier.Builder builder = Clavier.builder();
-		if (properties.getIoThreads() != null) {
-			builder.ioThreads(properties.getIoThreads());
-		}
-		return builder.build();
+		return ClavierListenerConfigMapper.engine(properties).build();
 	}
 
 	@Bean

@@ -2,13 +2,14 @@ package dev.clavier.autoconfigure;
 
 import java.util.Objects;
 
+import dev.clavier.model.InvalidOptionException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a {@code clavier.*} property has a value Clavier cannot work with. Carries the
- * property's full name, the offending value, why it is wrong and what to write instead, which
- * {@link ClavierConfigurationFailureAnalyzer} turns into a start-up failure report. Immutable
- * and thread-safe.
+ * property's full name, the offending value, why it is wrong, what is expected when the engine
+ * said so, and what to write instead, which {@link ClavierConfigurationFailureAnalyzer} turns
+ * into a start-up failure report. Immutable and thread-safe.
  */
 public class ClavierConfigurationException extends RuntimeException {
 
@@ -19,6 +20,8 @@ public class ClavierConfigurationException extends RuntimeException {
 	private final @Nullable String value;
 
 	private final String reason;
+
+	private final @Nullable String expected;
 
 	private final String action;
 
@@ -43,11 +46,29 @@ public class ClavierConfigurationException extends RuntimeException {
 	 */
 	public ClavierConfigurationException(String property, @Nullable Object value, String reason, String action,
 			@Nullable Throwable cause) {
+		this(property, value, reason, null, Objects.requireNonNull(action, "action"), cause);
+	}
+
+	/**
+	 * Creates an exception for a value the engine rejected: the reason is the engine's message,
+	 * and the action is derived from what the engine expects, for example {@code make it >= 1}.
+	 * @param property the full property name the engine's option was set by
+	 * @param value the offending value as it may be shown, or {@code null} when it is missing
+	 * @param failure the engine's exception, naming its option, value and expectation
+	 */
+	public ClavierConfigurationException(String property, @Nullable Object value, InvalidOptionException failure) {
+		this(property, value, String.valueOf(Objects.requireNonNull(failure, "failure").getMessage()),
+				failure.expected(), "make it " + failure.expected(), failure);
+	}
+
+	private ClavierConfigurationException(String property, @Nullable Object value, String reason,
+			@Nullable String expected, String action, @Nullable Throwable cause) {
 		super(message(property, value, reason), cause);
 		this.property = Objects.requireNonNull(property, "property");
 		this.value = (value != null) ? String.valueOf(value) : null;
 		this.reason = Objects.requireNonNull(reason, "reason");
-		this.action = Objects.requireNonNull(action, "action");
+		this.expected = expected;
+		this.action = action;
 	}
 
 	private static String message(String property, @Nullable Object value, String reason) {
@@ -79,7 +100,17 @@ public class ClavierConfigurationException extends RuntimeException {
 	}
 
 	/**
-	 * Returns what to write instead.
+	 * Returns what the engine expects, for a value the engine rejected.
+	 * @return the expectation, for example {@code >= 1}, or {@code null} when the failure is not
+	 * the engine's
+	 */
+	public @Nullable String getExpected() {
+		return this.expected;
+	}
+
+	/**
+	 * Returns what to write instead: as given, or, for a value the engine rejected, derived from
+	 * what it expects.
 	 * @return the action
 	 */
 	public String getAction() {

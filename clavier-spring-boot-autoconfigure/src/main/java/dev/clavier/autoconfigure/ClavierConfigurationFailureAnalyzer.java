@@ -5,7 +5,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Reports a {@link ClavierConfigurationException}: which property, which value, why it is wrong,
- * and what to write instead.
+ * and what to write instead. Nothing here depends on the property: for a value the engine
+ * rejected, the reason is the engine's message and the action is derived from what the engine
+ * expects ({@code make it >= 1}).
  */
 class ClavierConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<ClavierConfigurationException> {
 

@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
+import dev.clavier.Clavier;
 import dev.clavier.discovery.Discoveries;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.StaticDiscovery;
@@ -14,6 +16,7 @@ import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.Scouts;
@@ -24,10 +27,19 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Turns {@link ClavierProperties} into one {@link ListenerConfig} per listener, the only place
- * where the engine's types meet the properties. A model name is looked up as a built-in model
- * first, then as a bean of the plug-in's type with that name, then as a model registered with
- * {@link java.util.ServiceLoader}. Every engine error is rethrown as a
+ * where the engine's types meet the properties.
+ * <p>
+ * The engine's builders check every rule. When one rejects a value it throws an
+ * {@link InvalidOptionException} naming its option, and the option is translated to the
+ * property that set it: the options of {@link ListenerConfig} through one table, those of a
+ * built-in model with typed properties as {@code <kind>.<model>.<option>} (in kebab case), and
+ * those of other models as {@code <kind>.options.<option>}. The result is a
  * {@link ClavierConfigurationException} naming the property.
+ * <p>
+ * A model name is resolved the same way for each kind (discovery, scout, filter): a built-in
+ * model with typed properties first, then a bean of the plug-in's type with that name, then a
+ * model registered with {@link java.util.ServiceLoader}, which alone receives the
+ * {@code <kind>.options.*} entries.
  */
 final class ClavierListenerConfigMapper {
 
@@ -39,6 +51,37 @@ final class ClavierListenerConfigMapper {
 			"io.grpc.protobuf.ProtoUtils", "io.grpc.health.v1.HealthGrpc",
 			"io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder" };
 
+	/**
+	 * The property that sets each option of the engine's own builder, {@link Clavier.Builder}.
+	 */
+	private static final Map<String, String> ENGINE_PROPERTIES = Map.of("ioThreads", "clavier.io-threads");
+
+	/**
+	 * The property that sets each option of {@link ListenerConfig}, relative to the listener's prefix.
+	 */
+	private static final Map<String, String> LISTENER_PROPERTIES = Map.ofEntries(
+			Map.entry("interval", "scout.interval"), Map.entry("timeout", "scout.timeout"),
+			Map.entry("jitter", "scout.jitter"), Map.entry("rise", "scout.rise"), Map.entry("fall", "scout.fall"),
+			Map.entry("maxProbesInFlight", "scout.max-in-flight"), Map.entry("discoveryTimeout", "discovery.timeout"),
+			Map.entry("discoveryRetryMin", "discovery.retry-min"),
+			Map.entry("discoveryRetryMax", "discovery.retry-max"),
+			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"));
+
+	private static final Kind<Discovery> DISCOVERY = new Kind<>("discovery", Discovery.class, Discoveries::models,
+			Discoveries::create);
+
+	private static final Kind<Scout> SCOUT = new Kind<>("scout", Scout.class, Scouts::models, Scouts::create);
+
+	private static final Kind<Filter> FILTER = new Kind<>("filter", Filter.class, Filters::models, Filters::create);
+
+	/**
+	 * The action of a failure that is not an {@link InvalidOptionException}, which says nothing
+	 * but its message.
+	 */
+	private static final String FALLBACK_ACTION = "write a valid value as the reason says";
+
+	private static final String HIDDEN = "(hidden)";
+
 	private final ListableBeanFactory beanFactory;
 
 	private final @Nullable ClassLoader classLoader;
@@ -46,6 +89,21 @@ final class ClavierListenerConfigMapper {
 	ClavierListenerConfigMapper(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
 		this.beanFactory = beanFactory;
 		this.classLoader = classLoader;
+	}
+
+	/**
+	 * Returns a builder of the engine with the engine-wide settings applied.
+	 * @param properties the bound properties
+	 * @return the builder
+	 * @throws ClavierConfigurationException naming the property the engine rejects
+	 */
+	static Clavier.Builder engine(ClavierProperties properties) {
+		Clavier.Builder builder = Clavier.builder();
+		Integer ioThreads = properties.getIoThreads();
+		if (ioThreads != null) {
+			configure(ENGINE_PROPERTIES::get, "clavier.io-threads", ioThreads, () -> builder.ioThreads(ioThreads));
+		}
+		return builder;
 	}
 
 	/**
@@ -64,118 +122,122 @@ final class ClavierListenerConfigMapper {
 		String prefix = ClavierProperties.prefix(id);
 		ClavierProperties.Discovery discovery = listener.getDiscovery();
 		ClavierProperties.Scout scout = listener.getScout();
-		ListenerConfig.Builder builder = ListenerConfig.builder(discovery(id, prefix + "discovery.", discovery))
-			.scout(scout(prefix + "scout.", scout))
-			.filter(filter(prefix + "filter.model", listener.getFilter().getModel()));
-		apply(prefix + "scout.interval", scout.getInterval(), () -> builder.interval(scout.getInterval()));
-		apply(prefix + "scout.timeout", scout.getTimeout(), () -> builder.timeout(scout.getTimeout()));
-		apply(prefix + "scout.jitter", scout.getJitter(), () -> builder.jitter(scout.getJitter()));
-		apply(prefix + "scout.rise", scout.getRise(), () -> builder.rise(scout.getRise()));
-		apply(prefix + "scout.fall", scout.getFall(), () -> builder.fall(scout.getFall()));
-		apply(prefix + "scout.max-in-flight", scout.getMaxInFlight(),
-				() -> builder.maxProbesInFlight(scout.getMaxInFlight()));
-		apply(prefix + "discovery.timeout", discovery.getTimeout(),
-				() -> builder.discoveryTimeout(discovery.getTimeout()));
-		apply(prefix + "discovery.retry-min", discovery.getRetryMin(),
-				() -> builder.discoveryRetry(discovery.getRetryMin(), discovery.getRetryMax()));
+		Discovery discoveryModel = discovery(id, prefix, discovery);
+		Scout scoutModel = scout(prefix, scout);
+		Filter filterModel = filter(prefix, listener.getFilter());
 		ClavierProperties.OutlierDetection outlier = listener.getOutlierDetection();
 		int outlierFailures = outlier.isEnabled() ? outlier.getConsecutiveFailures() : 0;
-		apply(prefix + "outlier-detection.consecutive-failures", outlierFailures,
-				() -> builder.outlierFailures(outlierFailures));
-		builder.ignoreHealth(listener.isIgnoreHealth())
-			.allDownPolicy(listener.getAllDownPolicy())
-			.clearOnEmpty(discovery.isClearOnEmpty());
-		return build(prefix + "scout.timeout", scout.getTimeout(), builder::build);
+		return configure(listenerPaths(prefix), prefix + "scout.timeout", scout.getTimeout(),
+				() -> ListenerConfig.builder(discoveryModel)
+					.scout(scoutModel)
+					.filter(filterModel)
+					.interval(scout.getInterval())
+					.timeout(scout.getTimeout())
+					.jitter(scout.getJitter())
+					.rise(scout.getRise())
+					.fall(scout.getFall())
+					.maxProbesInFlight(scout.getMaxInFlight())
+					.discoveryTimeout(discovery.getTimeout())
+					.discoveryRetry(discovery.getRetryMin(), discovery.getRetryMax())
+					.outlierFailures(outlierFailures)
+					.ignoreHealth(listener.isIgnoreHealth())
+					.allDownPolicy(listener.getAllDownPolicy())
+					.clearOnEmpty(discovery.isClearOnEmpty())
+					.build());
 	}
 
 	private Discovery discovery(String id, String prefix, ClavierProperties.Discovery properties) {
-		String model = properties.getModel().trim();
-		String property = prefix + "model";
-		return switch (model) {
-			case "dns" -> dns(prefix + "dns.", properties.getDns());
-			case "static" -> build(prefix + "static.endpoints", properties.getStatic().getEndpoints(),
-					() -> StaticDiscovery.parse(0, properties.getStatic().getEndpoints()));
-			case DISCOVERY_CLIENT_MODEL -> discoveryClient(id, property, properties.getDiscoveryClient());
-			default -> custom(property, model, Discovery.class, Discoveries.models(),
-					() -> Discoveries.create(model, Map.of()), "dns, static, discovery-client");
-		};
+		Map<String, Supplier<Discovery>> typed = new LinkedHashMap<>();
+		typed.put("dns", () -> dns(prefix, properties.getDns()));
+		typed.put("static", () -> fixed(prefix, properties.getStatic()));
+		typed.put(DISCOVERY_CLIENT_MODEL, () -> discoveryClient(id, prefix, properties.getDiscoveryClient()));
+		return resolve(DISCOVERY, prefix, properties.getModel(), properties.getOptions(), typed);
 	}
 
-	private Discovery dns(String prefix, ClavierProperties.Dns properties) {
-		DnsDiscovery.Builder builder = DnsDiscovery.builder();
-		String name = properties.getName();
-		if (name != null) {
-			apply(prefix + "name", name, () -> builder.name(name.trim()));
-		}
-		Integer port = properties.getPort();
-		if (port != null) {
-			apply(prefix + "port", port, () -> builder.port(port));
-		}
-		builder.recordType(properties.getRecordType());
-		apply(prefix + "servers", properties.getServers(), () -> builder.servers(properties.getServers()));
-		apply(prefix + "min-ttl", properties.getMinTtl(), () -> builder.minTtl(properties.getMinTtl()));
-		apply(prefix + "max-ttl", properties.getMaxTtl(), () -> builder.maxTtl(properties.getMaxTtl()));
-		apply(prefix + "query-timeout", properties.getQueryTimeout(),
-				() -> builder.queryTimeout(properties.getQueryTimeout()));
-		return build(prefix + "port", port, builder::build);
+	private static Discovery dns(String prefix, ClavierProperties.Dns properties) {
+		return configure(typedPaths(prefix, "discovery", "dns"), prefix + "discovery.model", "dns", () -> {
+			DnsDiscovery.Builder builder = DnsDiscovery.builder();
+			String name = properties.getName();
+			if (name != null) {
+				builder.name(name.trim());
+			}
+			Integer port = properties.getPort();
+			if (port != null) {
+				builder.port(port);
+			}
+			return builder.recordType(properties.getRecordType())
+				.servers(properties.getServers())
+				.minTtl(properties.getMinTtl())
+				.maxTtl(properties.getMaxTtl())
+				.queryTimeout(properties.getQueryTimeout())
+				.build();
+		});
 	}
 
-	private Discovery discoveryClient(String id, String property, ClavierProperties.DiscoveryClient properties) {
+	private static Discovery fixed(String prefix, ClavierProperties.Static properties) {
+		return configure(typedPaths(prefix, "discovery", "static"), prefix + "discovery.static.endpoints",
+				properties.getEndpoints(), () -> StaticDiscovery.parse(0, properties.getEndpoints()));
+	}
+
+	private Discovery discoveryClient(String id, String prefix, ClavierProperties.DiscoveryClient properties) {
+		String property = prefix + "discovery.model";
 		if (!ClassUtils.isPresent(DISCOVERY_CLIENT_CLASS, this.classLoader)) {
 			throw new ClavierConfigurationException(property, DISCOVERY_CLIENT_MODEL,
 					"Spring Cloud Commons is not on the class path",
 					"add org.springframework.cloud:spring-cloud-commons, or use another discovery model");
 		}
 		String serviceId = (properties.getServiceId() != null) ? properties.getServiceId().trim() : id;
-		return DiscoveryClientDiscovery.fromBeanFactory(this.beanFactory, property, serviceId,
-				properties.getRefreshInterval());
+		return configure(typedPaths(prefix, "discovery", DISCOVERY_CLIENT_MODEL), property, DISCOVERY_CLIENT_MODEL,
+				() -> DiscoveryClientDiscovery.fromBeanFactory(this.beanFactory, property, serviceId,
+						properties.getRefreshInterval()));
 	}
 
 	private Scout scout(String prefix, ClavierProperties.Scout properties) {
-		String model = properties.getModel().trim();
-		String property = prefix + "model";
-		return switch (model) {
-			case "tcp" -> tcp(prefix + "tcp.", properties.getTcp());
-			case "http" -> http(prefix + "http.", properties.getHttp());
-			case "grpc" -> grpc(property, prefix + "grpc.", properties.getGrpc());
-			case "none" -> Scouts.none();
-			default -> custom(property, model, Scout.class, Scouts.models(), () -> Scouts.create(model, Map.of()),
-					"tcp, http, grpc, none");
-		};
+		Map<String, Supplier<Scout>> typed = new LinkedHashMap<>();
+		typed.put("tcp", () -> tcp(prefix, properties.getTcp()));
+		typed.put("http", () -> http(prefix, properties.getHttp()));
+		typed.put("grpc", () -> grpc(prefix, properties.getGrpc()));
+		typed.put("none", Scouts::none);
+		return resolve(SCOUT, prefix, properties.getModel(), properties.getOptions(), typed);
 	}
 
-	private Scout tcp(String prefix, ClavierProperties.Tcp properties) {
-		TcpScout.Builder builder = TcpScout.builder();
-		String send = properties.getSend();
-		if (send != null) {
-			apply(prefix + "send", send, () -> builder.send(send));
-		}
-		String expect = properties.getExpect();
-		if (expect != null) {
-			apply(prefix + "expect", expect, () -> builder.expect(expect));
-		}
-		return builder.build();
+	private static Scout tcp(String prefix, ClavierProperties.Tcp properties) {
+		return configure(typedPaths(prefix, "scout", "tcp"), prefix + "scout.model", "tcp", () -> {
+			TcpScout.Builder builder = TcpScout.builder();
+			if (properties.getSend() != null) {
+				builder.send(properties.getSend());
+			}
+			if (properties.getExpect() != null) {
+				builder.expect(properties.getExpect());
+			}
+			return builder.build();
+		});
 	}
 
-	private Scout http(String prefix, ClavierProperties.Http properties) {
+	private static Scout http(String prefix, ClavierProperties.Http properties) {
+		OptionPaths paths = typedPaths(prefix, "scout", "http");
+		String at = prefix + "scout.http.";
 		HttpScout.Builder builder = HttpScout.builder();
-		apply(prefix + "path", properties.getPath(), () -> builder.path(properties.getPath()));
-		apply(prefix + "method", properties.getMethod(), () -> builder.method(properties.getMethod()));
+		// One step per property: a builder that does not name its options yet is still named by the step.
+		configure(paths, at + "path", properties.getPath(), () -> builder.path(properties.getPath()));
+		configure(paths, at + "method", properties.getMethod(), () -> builder.method(properties.getMethod()));
 		properties.getHeaders()
-			.forEach((name, value) -> apply(prefix + "headers." + name, "(hidden)", () -> builder.header(name, value)));
+			.forEach((name, value) -> secret(at + "headers." + name, () -> builder.header(name, value)));
 		String expectedStatuses = properties.getExpectedStatuses();
 		if (expectedStatuses != null) {
-			apply(prefix + "expected-statuses", expectedStatuses, () -> builder.expectedStatuses(expectedStatuses));
+			configure(paths, at + "expected-statuses", expectedStatuses,
+					() -> builder.expectedStatuses(expectedStatuses));
 		}
 		builder.tls(properties.isTls());
 		builder.insecureTrustAll(properties.isInsecureTrustAll());
 		builder.reuseConnection(properties.isReuseConnection());
-		apply(prefix + "max-body-bytes", properties.getMaxBodyBytes(),
+		configure(paths, at + "max-body-bytes", properties.getMaxBodyBytes(),
 				() -> builder.maxBodyBytes(properties.getMaxBodyBytes()));
-		return build(prefix + "insecure-trust-all", properties.isInsecureTrustAll(), builder::build);
+		return configure(paths, at + "insecure-trust-all", properties.isInsecureTrustAll(), builder::build);
 	}
 
-	private Scout grpc(String property, String prefix, ClavierProperties.Grpc properties) {
+	private Scout grpc(String prefix, ClavierProperties.Grpc properties) {
+		String property = prefix + "scout.model";
 		String[] missing = Arrays.stream(GRPC_CLASSES)
 			.filter((name) -> !ClassUtils.isPresent(name, this.classLoader))
 			.toArray(String[]::new);
@@ -192,75 +254,179 @@ final class ClavierListenerConfigMapper {
 		if (properties.getAuthority() != null) {
 			options.put("authority", properties.getAuthority());
 		}
-		String authority = properties.getAuthority();
-		return build((authority != null) ? prefix + "authority" : property, (authority != null) ? authority : "grpc",
-				() -> Scouts.create("grpc", options));
+		return configure(typedPaths(prefix, "scout", "grpc"), property, "grpc", () -> Scouts.create("grpc", options));
 	}
 
-	private Filter filter(String property, String model) {
-		String name = model.trim();
-		return switch (name) {
-			case "round-robin" -> Filters.roundRobin();
-			case "random" -> Filters.random();
-			default -> custom(property, name, Filter.class, Filters.models(), () -> Filters.create(name, Map.of()),
-					"round-robin, random");
-		};
+	private Filter filter(String prefix, ClavierProperties.Filter properties) {
+		Map<String, Supplier<Filter>> typed = new LinkedHashMap<>();
+		typed.put("round-robin", Filters::roundRobin);
+		typed.put("random", Filters::random);
+		return resolve(FILTER, prefix, properties.getModel(), properties.getOptions(), typed);
 	}
 
-	private <T> T custom(String property, String model, Class<T> type, Set<String> registered,
-			Supplier<T> fromRegistry, String builtIns) {
-		if (this.beanFactory.containsBean(model) && this.beanFactory.isTypeMatch(model, type)) {
-			return this.beanFactory.getBean(model, type);
+	/**
+	 * Returns the model a {@code <kind>.model} property names: a built-in model with typed
+	 * properties, else a bean of the kind's type with that name, else a model registered with
+	 * {@link java.util.ServiceLoader}, created with the {@code <kind>.options} entries. Only the
+	 * last takes options; given to the others they fail, naming {@code <kind>.options}.
+	 */
+	private <T> T resolve(Kind<T> kind, String prefix, @Nullable String model, Map<String, String> options,
+			Map<String, Supplier<T>> typed) {
+		String modelProperty = prefix + kind.name() + ".model";
+		String optionsProperty = prefix + kind.name() + ".options";
+		String type = kind.type().getSimpleName();
+		String builtIns = String.join(", ", typed.keySet());
+		String name = (model != null) ? model.trim() : "";
+		if (name.isEmpty()) {
+			throw new ClavierConfigurationException(modelProperty, model, "expected: a model name",
+					"write " + builtIns + " or the name of a " + type + " bean or registered model");
 		}
-		if (registered.contains(model)) {
-			return build(property, model, fromRegistry);
+		Supplier<T> builtIn = typed.get(name);
+		if (builtIn != null) {
+			rejectOptions(optionsProperty, options,
+					"the " + kind.name() + " model '" + name + "' is built in and set by its own properties",
+					"remove it; the built-in models are set under " + prefix + kind.name() + ".<model>");
+			return builtIn.get();
 		}
-		Set<String> beans = new TreeSet<>(Arrays.asList(this.beanFactory.getBeanNamesForType(type, true, false)));
-		throw new ClavierConfigurationException(property, model,
-				"no built-in " + type.getSimpleName() + " model and no " + type.getSimpleName() + " bean has that name",
+		if (this.beanFactory.containsBean(name) && this.beanFactory.isTypeMatch(name, kind.type())) {
+			rejectOptions(optionsProperty, options,
+					"the " + kind.name() + " model '" + name + "' is a " + type
+							+ " bean, which options cannot configure",
+					"remove it, and configure the bean where it is declared");
+			return this.beanFactory.getBean(name, kind.type());
+		}
+		Set<String> registered = kind.registered().get();
+		if (registered.contains(name)) {
+			Map<String, String> given = Map.copyOf(options);
+			return configure(optionsPaths(prefix, kind.name()), modelProperty, name,
+					() -> kind.create().apply(name, given));
+		}
+		Set<String> beans = new TreeSet<>(
+				Arrays.asList(this.beanFactory.getBeanNamesForType(kind.type(), true, false)));
+		throw new ClavierConfigurationException(modelProperty, name,
+				"no built-in " + type + " model, no " + type + " bean and no registered model has that name",
 				"write one of " + builtIns + ((beans.isEmpty()) ? "" : ", or one of the beans " + beans)
 						+ ((registered.isEmpty()) ? "" : " (models found: " + registered + ")"));
 	}
 
-	private static void apply(String property, @Nullable Object value, Runnable setter) {
-		build(property, value, () -> {
-			setter.run();
+	private static void rejectOptions(String property, Map<String, String> options, String reason, String action) {
+		if (!options.isEmpty()) {
+			// The names only: a value may be a secret.
+			throw new ClavierConfigurationException(property, new TreeSet<>(options.keySet()),
+					"options configure models registered with ServiceLoader only, and " + reason, action);
+		}
+	}
+
+	/**
+	 * Returns how the options of {@link ListenerConfig} are named: through the table.
+	 */
+	private static OptionPaths listenerPaths(String prefix) {
+		return (option) -> {
+			String suffix = LISTENER_PROPERTIES.get(option);
+			return (suffix != null) ? prefix + suffix : null;
+		};
+	}
+
+	/**
+	 * Returns how the options of a built-in model with typed properties are named:
+	 * {@code <kind>.<model>.<option>}, the option in kebab case ({@code minTtl} is
+	 * {@code discovery.dns.min-ttl}), an index kept ({@code discovery.static.endpoints[1]}).
+	 */
+	private static OptionPaths typedPaths(String prefix, String kind, String model) {
+		return (option) -> prefix + kind + "." + model + "." + kebabCase(option);
+	}
+
+	/**
+	 * Returns how the options of a model registered with {@link java.util.ServiceLoader} are
+	 * named: {@code <kind>.options.<option>}, the option as written there.
+	 */
+	private static OptionPaths optionsPaths(String prefix, String kind) {
+		return (option) -> prefix + kind + ".options." + option;
+	}
+
+	static String kebabCase(String option) {
+		StringBuilder name = new StringBuilder(option.length() + 4);
+		for (int i = 0; i < option.length(); i++) {
+			char c = option.charAt(i);
+			if (Character.isUpperCase(c)) {
+				name.append('-').append(Character.toLowerCase(c));
+			}
+			else {
+				name.append(c);
+			}
+		}
+		return name.toString();
+	}
+
+	private static void configure(OptionPaths paths, String property, @Nullable Object value, Runnable step) {
+		configure(paths, property, value, () -> {
+			step.run();
 			return null;
 		});
 	}
 
-	private static <T> T build(String property, @Nullable Object value, Supplier<T> step) {
+	/**
+	 * Runs one step against the engine's builders, turning a rejection into a
+	 * {@link ClavierConfigurationException}: an {@link InvalidOptionException} names the property
+	 * its option was set by, any other failure the given property and value.
+	 */
+	private static <T> T configure(OptionPaths paths, String property, @Nullable Object value, Supplier<T> step) {
 		try {
 			return step.get();
 		}
+		catch (InvalidOptionException ex) {
+			String named = paths.property(ex.option());
+			throw new ClavierConfigurationException((named != null) ? named : property, ex.value(), ex);
+		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
-			throw new ClavierConfigurationException(property, value, String.valueOf(ex.getMessage()), action(property),
+			throw new ClavierConfigurationException(property, value, String.valueOf(ex.getMessage()), FALLBACK_ACTION,
 					ex);
 		}
 	}
 
-	private static String action(String property) {
-		String key = property.substring(property.lastIndexOf('.') + 1);
-		if (property.contains(".headers.")) {
-			key = "headers";
+	/**
+	 * Runs one step whose value must never be shown, such as a header that carries a token.
+	 */
+	private static void secret(String property, Runnable step) {
+		try {
+			step.run();
 		}
-		return switch (key) {
-			case "servers" -> "list DNS servers as ip or ip:port, for example [127.0.0.1:5353, 10.0.0.53]";
-			case "name" -> "write a DNS name such as backend.svc.cluster.local, or remove it to resolve the service id";
-			case "port" -> "write the port the service listens on, for example 8080 (no port with record-type SRV)";
-			case "endpoints" -> "write host:port entries, for example [10.0.0.1:8080, 10.0.0.2:8080]";
-			case "path" -> "write a path starting with '/', for example /health";
-			case "method" -> "write an HTTP method such as GET or HEAD";
-			case "headers" -> "write a header name and a one-line value";
-			case "expected-statuses" -> "write status codes and ranges, for example 200-299,304";
-			case "send", "expect" -> "write non-empty text, for example PING or +PONG";
-			case "authority" -> "write host or host:port, for example backend.example.com";
-			case "insecure-trust-all" -> "set scout.http.tls to true as well, or remove insecure-trust-all";
-			case "rise", "fall", "consecutive-failures", "max-in-flight" -> "write a whole number of 1 or more";
-			case "jitter" -> "write a fraction of the interval from 0 to 0.5, for example 0.1";
-			case "max-body-bytes" -> "write a byte count from 0 to 1048576, for example 4096";
-			default -> "write a valid value as the reason says";
-		};
+		catch (InvalidOptionException ex) {
+			throw new ClavierConfigurationException(property, HIDDEN, ex);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ClavierConfigurationException(property, HIDDEN, String.valueOf(ex.getMessage()), FALLBACK_ACTION,
+					ex);
+		}
+	}
+
+	/**
+	 * Names the property an engine option was set by.
+	 */
+	@FunctionalInterface
+	private interface OptionPaths {
+
+		/**
+		 * Returns the full name of the property that sets an option.
+		 * @param option the option's name as the engine knows it
+		 * @return the property, or {@code null} if no property sets it
+		 */
+		@Nullable String property(String option);
+
+	}
+
+	/**
+	 * A plug-in kind as the resolver sees it: its name in the properties, its type, and the
+	 * models registered with {@link java.util.ServiceLoader} and how to create one.
+	 *
+	 * @param <T> the plug-in type
+	 * @param name the kind's name in the properties, for example {@code scout}
+	 * @param type the plug-in type
+	 * @param registered the names of the registered models, built-in ones included
+	 * @param create creates a registered model from its options
+	 */
+	private record Kind<T>(String name, Class<T> type, Supplier<Set<String>> registered,
+			BiFunction<String, Map<String, String>, T> create) {
 	}
 
 }

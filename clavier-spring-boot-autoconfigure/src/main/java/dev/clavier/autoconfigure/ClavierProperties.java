@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.clavier.discovery.dns.DnsRecordType;
-import dev.clavier.endpoint.Endpoint;
 import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
@@ -31,9 +30,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *         model: http
  *         http: { path: /health }
  * }</pre>
- * Each entry is checked once bound, and a bad one fails start-up with a
- * {@link ClavierConfigurationException} naming its property. Not thread-safe; bound once at
- * start-up and read afterwards.
+ * What only Spring's side knows is checked once bound (service ids, start-up wait, outlier
+ * detection); the engine checks every other value when the listeners are created. Either way a
+ * bad value fails start-up with a {@link ClavierConfigurationException} naming its property.
+ * Not thread-safe; bound once at start-up and read afterwards.
  */
 @ConfigurationProperties("clavier")
 public class ClavierProperties implements InitializingBean {
@@ -87,15 +87,13 @@ public class ClavierProperties implements InitializingBean {
 	}
 
 	/**
-	 * Checks every listener entry and the global settings.
+	 * Checks what only Spring's side knows: the service ids, the start-up wait and the outlier
+	 * detection of the load-balancer bridge. Every other rule is the engine's own: its builders
+	 * check each value when the listeners are created, and the failure names the property.
 	 * @throws ClavierConfigurationException naming the first property with a bad value
 	 */
 	@Override
 	public void afterPropertiesSet() {
-		if (this.ioThreads != null && (this.ioThreads < 1 || this.ioThreads > 64)) {
-			throw new ClavierConfigurationException("clavier.io-threads", this.ioThreads, "expected: 1...64",
-					"write a number of threads from 1 to 64, or remove it for the default");
-		}
 		if (this.startup.getWait().isNegative()) {
 			throw new ClavierConfigurationException("clavier.startup.wait", this.startup.getWait(), "expected: >= 0",
 					"write a duration such as 10s, or 0 not to wait for the first probes");
@@ -122,11 +120,8 @@ public class ClavierProperties implements InitializingBean {
 					"rename the listener to a host name: letters, digits and '-' in dot-separated labels, "
 							+ "for example 'backend' or 'orders-v2'");
 		}
-		validateDiscovery(prefix + "discovery.", listener.getDiscovery());
-		validateScout(prefix + "scout.", listener.getScout());
-		requireText(prefix + "filter.model", listener.getFilter().getModel(),
-				"write round-robin, random or the name of a Filter bean");
 		OutlierDetection outlier = listener.getOutlierDetection();
+		// The engine takes 0 to mean off; here enabled: false says that, so 0 is a mistake.
 		if (outlier.getConsecutiveFailures() < 1) {
 			throw new ClavierConfigurationException(prefix + "outlier-detection.consecutive-failures",
 					outlier.getConsecutiveFailures(), "expected: >= 1",
@@ -138,118 +133,6 @@ public class ClavierProperties implements InitializingBean {
 						outlier.getFailureStatuses(), "expected: HTTP status codes from 100 to 599",
 						"list status codes such as 502,503,504");
 			}
-		}
-	}
-
-	private static void validateDiscovery(String prefix, Discovery discovery) {
-		requireText(prefix + "model", discovery.getModel(),
-				"write dns, static, discovery-client or the name of a Discovery bean");
-		positive(prefix + "timeout", discovery.getTimeout());
-		positive(prefix + "retry-min", discovery.getRetryMin());
-		positive(prefix + "retry-max", discovery.getRetryMax());
-		if (discovery.getRetryMin().compareTo(discovery.getRetryMax()) > 0) {
-			throw new ClavierConfigurationException(prefix + "retry-min", discovery.getRetryMin(),
-					"expected: <= retry-max " + discovery.getRetryMax(),
-					"write a first retry delay no longer than retry-max");
-		}
-		switch (discovery.getModel()) {
-			case "dns" -> validateDns(prefix + "dns.", discovery.getDns());
-			case "static" -> validateStatic(prefix + "static.endpoints", discovery.getStatic());
-			case "discovery-client" -> {
-				positive(prefix + "discovery-client.refresh-interval", discovery.getDiscoveryClient().getRefreshInterval());
-				String serviceId = discovery.getDiscoveryClient().getServiceId();
-				if (serviceId != null && serviceId.isBlank()) {
-					throw new ClavierConfigurationException(prefix + "discovery-client.service-id", serviceId,
-							"expected: a service id known to the DiscoveryClient",
-							"write the service id, or remove it to use the listener's id");
-				}
-			}
-			default -> {
-				// A custom model: checked against the Discovery beans when the listener is created.
-			}
-		}
-	}
-
-	private static void validateDns(String prefix, Dns dns) {
-		Integer port = dns.getPort();
-		if (dns.getRecordType() == DnsRecordType.SRV) {
-			if (port != null) {
-				throw new ClavierConfigurationException(prefix + "port", port,
-						"SRV records carry the port, a port of its own is not allowed", "remove it");
-			}
-		}
-		else if (port == null) {
-			throw new ClavierConfigurationException(prefix + "port", null,
-					"record type " + dns.getRecordType() + " gives addresses only, so the port is required",
-					"write the port the service listens on, for example 8080");
-		}
-		else if (port < 1 || port > 65535) {
-			throw new ClavierConfigurationException(prefix + "port", port, "expected: 1...65535",
-					"write the port the service listens on, for example 8080");
-		}
-		positive(prefix + "min-ttl", dns.getMinTtl());
-		positive(prefix + "max-ttl", dns.getMaxTtl());
-		positive(prefix + "query-timeout", dns.getQueryTimeout());
-		if (dns.getMinTtl().compareTo(dns.getMaxTtl()) > 0) {
-			throw new ClavierConfigurationException(prefix + "min-ttl", dns.getMinTtl(),
-					"expected: <= max-ttl " + dns.getMaxTtl(), "write a min-ttl no longer than max-ttl");
-		}
-	}
-
-	private static void validateStatic(String property, Static fixed) {
-		if (fixed.getEndpoints().isEmpty()) {
-			throw new ClavierConfigurationException(property, null, "the static model needs at least one endpoint",
-					"list host:port entries, for example [10.0.0.1:8080, 10.0.0.2:8080]");
-		}
-		for (int i = 0; i < fixed.getEndpoints().size(); i++) {
-			String text = fixed.getEndpoints().get(i);
-			try {
-				Endpoint.parse((text != null) ? text : "", 0);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new ClavierConfigurationException(property + "[" + i + "]", text, ex.getMessage(),
-						"write host:port, or [ipv6]:port, for example 10.0.0.1:8080", ex);
-			}
-		}
-	}
-
-	private static void validateScout(String prefix, Scout scout) {
-		requireText(prefix + "model", scout.getModel(), "write tcp, http, grpc, none or the name of a Scout bean");
-		positive(prefix + "interval", scout.getInterval());
-		positive(prefix + "timeout", scout.getTimeout());
-		if (scout.getTimeout().compareTo(scout.getInterval()) >= 0) {
-			throw new ClavierConfigurationException(prefix + "timeout", scout.getTimeout(),
-					"expected: < interval " + scout.getInterval() + ", so that probes of one endpoint never overlap",
-					"write a timeout shorter than the interval, for example interval 2s and timeout 1s");
-		}
-		if (scout.getRise() < 1) {
-			throw new ClavierConfigurationException(prefix + "rise", scout.getRise(), "expected: >= 1",
-					"write how many passing probes in a row make an endpoint healthy, for example 2");
-		}
-		if (scout.getFall() < 1) {
-			throw new ClavierConfigurationException(prefix + "fall", scout.getFall(), "expected: >= 1",
-					"write how many failing probes in a row make an endpoint unhealthy, for example 2");
-		}
-		if (!(scout.getJitter() >= 0 && scout.getJitter() <= 0.5)) {
-			throw new ClavierConfigurationException(prefix + "jitter", scout.getJitter(), "expected: 0...0.5",
-					"write a fraction of the interval such as 0.1");
-		}
-		if (scout.getMaxInFlight() < 1) {
-			throw new ClavierConfigurationException(prefix + "max-in-flight", scout.getMaxInFlight(), "expected: >= 1",
-					"write how many probes may run at once, for example 512");
-		}
-	}
-
-	private static void requireText(String property, @Nullable String value, String action) {
-		if (value == null || value.isBlank()) {
-			throw new ClavierConfigurationException(property, value, "expected: a model name", action);
-		}
-	}
-
-	private static void positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new ClavierConfigurationException(property, value, "expected: > 0",
-					"write a positive duration such as 500ms, 2s or 1m");
 		}
 	}
 
@@ -374,9 +257,16 @@ public class ClavierProperties implements InitializingBean {
 	public static class Discovery {
 
 		/**
-		 * Discovery model: dns, static, discovery-client, or the name of a Discovery bean.
+		 * Discovery model: dns, static, discovery-client, the name of a Discovery bean, or a
+		 * model registered with ServiceLoader (a DiscoveryProvider).
 		 */
 		private String model = "dns";
+
+		/**
+		 * Options of a discovery model registered with ServiceLoader, passed to its provider as
+		 * they are; the built-in models and beans take none.
+		 */
+		private Map<String, String> options = new LinkedHashMap<>();
 
 		/**
 		 * How long one discovery attempt may take before it counts as failed.
@@ -420,6 +310,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setModel(String model) {
 			this.model = model;
+		}
+
+		public Map<String, String> getOptions() {
+			return this.options;
+		}
+
+		public void setOptions(Map<String, String> options) {
+			this.options = options;
 		}
 
 		public Duration getTimeout() {
@@ -625,9 +523,16 @@ public class ClavierProperties implements InitializingBean {
 	public static class Scout {
 
 		/**
-		 * Scout model: tcp, http, grpc, none, or the name of a Scout bean.
+		 * Scout model: tcp, http, grpc, none, the name of a Scout bean, or a model registered
+		 * with ServiceLoader (a ScoutProvider, such as the built-in redis).
 		 */
 		private String model = "tcp";
+
+		/**
+		 * Options of a scout model registered with ServiceLoader, passed to its provider as they
+		 * are; the built-in models and beans take none.
+		 */
+		private Map<String, String> options = new LinkedHashMap<>();
 
 		/**
 		 * Time between two probes of one endpoint.
@@ -681,6 +586,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setModel(String model) {
 			this.model = model;
+		}
+
+		public Map<String, String> getOptions() {
+			return this.options;
+		}
+
+		public void setOptions(Map<String, String> options) {
+			this.options = options;
 		}
 
 		public Duration getInterval() {
@@ -942,9 +855,16 @@ public class ClavierProperties implements InitializingBean {
 	public static class Filter {
 
 		/**
-		 * Filter model: round-robin, random, or the name of a Filter bean.
+		 * Filter model: round-robin, random, the name of a Filter bean, or a model registered
+		 * with ServiceLoader (a FilterProvider).
 		 */
 		private String model = "round-robin";
+
+		/**
+		 * Options of a filter model registered with ServiceLoader, passed to its provider as they
+		 * are; the built-in models and beans take none.
+		 */
+		private Map<String, String> options = new LinkedHashMap<>();
 
 		public String getModel() {
 			return this.model;
@@ -952,6 +872,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setModel(String model) {
 			this.model = model;
+		}
+
+		public Map<String, String> getOptions() {
+			return this.options;
+		}
+
+		public void setOptions(Map<String, String> options) {
+			this.options = options;
 		}
 
 	}

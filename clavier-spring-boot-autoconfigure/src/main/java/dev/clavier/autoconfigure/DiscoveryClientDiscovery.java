@@ -18,6 +18,7 @@ import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.model.InvalidOptionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ public final class DiscoveryClientDiscovery implements Discovery {
 	 * @param serviceId the service id to ask for
 	 * @param refreshInterval how often to ask again, more than zero
 	 * @return the discovery
+	 * @throws InvalidOptionException if the service id is blank or the interval not positive
 	 */
 	public static DiscoveryClientDiscovery of(DiscoveryClient discoveryClient, String serviceId,
 			Duration refreshInterval) {
@@ -74,10 +76,10 @@ public final class DiscoveryClientDiscovery implements Discovery {
 		Objects.requireNonNull(serviceId, "serviceId");
 		Objects.requireNonNull(refreshInterval, "refreshInterval");
 		if (serviceId.isBlank()) {
-			throw new IllegalArgumentException("serviceId: '" + serviceId + "' (expected: a service id)");
+			throw InvalidOptionException.quoted("serviceId", serviceId, "a service id", null);
 		}
 		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-			throw new IllegalArgumentException("refreshInterval: " + refreshInterval + " (expected: > 0)");
+			throw new InvalidOptionException("refreshInterval", refreshInterval, "> 0");
 		}
 		return new DiscoveryClientDiscovery(discoveryClient, serviceId, refreshInterval);
 	}

@@ -1,5 +1,8 @@
 package dev.clavier.autoconfigure;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -199,6 +202,94 @@ class ClavierAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithRegisteredModelShouldPassItsOptionsFromProperties() {
+		this.contextRunner.withPropertyValues(staticListener("backend", "127.0.0.1:8080"))
+			.withPropertyValues("clavier.listeners.backend.scout.model=tagged",
+					"clavier.listeners.backend.scout.options.foo=bar", "clavier.startup.wait=0")
+			.run((context) -> {
+				ListenerConfig config = context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend");
+				assertThat(config.scout()).isInstanceOfSatisfying(TaggedScoutProvider.TaggedScout.class,
+						(scout) -> assertThat(scout.foo()).isEqualTo("bar"));
+			});
+	}
+
+	@Test
+	void runWithBuiltInRegisteredModelShouldPassItsOptionsFromProperties() throws IOException {
+		// The redis scout probes at once: a port nothing listens on.
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = socket.getLocalPort();
+		}
+		this.contextRunner.withPropertyValues(staticListener("backend", "127.0.0.1:" + closedPort))
+			.withPropertyValues("clavier.listeners.backend.scout.model=redis",
+					"clavier.listeners.backend.scout.options.send=HELLO", "clavier.startup.wait=0")
+			.run((context) -> assertThat(
+					context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend").scout())
+				.hasToString("tcp[send=5 bytes, expect='+PONG']"));
+	}
+
+	@Test
+	void runWithRegisteredModelAndUnknownOptionShouldFailNamingTheOption() {
+		this.contextRunner.withPropertyValues(staticListener("backend", "127.0.0.1:8080"))
+			.withPropertyValues("clavier.listeners.backend.scout.model=tagged",
+					"clavier.listeners.backend.scout.options.colour=red")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("unknown tagged option(s) [colour]");
+				assertThat(clavierFailure(context.getStartupFailure())).satisfies((failure) -> {
+					assertThat(failure.getProperty()).isEqualTo("clavier.listeners.backend.scout.options.colour");
+					assertThat(failure.getMessage()).contains("clavier.listeners.backend.scout.options");
+					assertThat(failure.getExpected()).isEqualTo("an option the tagged model reads: foo");
+				});
+			});
+	}
+
+	@Test
+	void runWithOptionsForBuiltInModelShouldFailNamingThem() {
+		this.contextRunner.withPropertyValues(staticListener("backend", "127.0.0.1:8080"))
+			.withPropertyValues("clavier.listeners.backend.scout.options.foo=bar")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(clavierFailure(context.getStartupFailure())).satisfies((failure) -> {
+					assertThat(failure.getProperty()).isEqualTo("clavier.listeners.backend.scout.options");
+					assertThat(failure.getValue()).isEqualTo("[foo]");
+					assertThat(failure.getReason()).contains("'none' is built in");
+				});
+			});
+	}
+
+	@Test
+	void runWithOptionsForBeanModelShouldFailNamingThem() {
+		this.contextRunner.withUserConfiguration(CustomModelsConfiguration.class)
+			.withPropertyValues("clavier.listeners.backend.discovery.model=fixedDiscovery",
+					"clavier.listeners.backend.discovery.options.port=80")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(clavierFailure(context.getStartupFailure())).satisfies((failure) -> {
+					assertThat(failure.getProperty()).isEqualTo("clavier.listeners.backend.discovery.options");
+					assertThat(failure.getReason()).contains("'fixedDiscovery' is a Discovery bean");
+				});
+			});
+	}
+
+	@Test
+	void runWithEngineRuleBrokenShouldNameThePropertyThatSetTheOption() {
+		this.contextRunner
+			.withPropertyValues("clavier.listeners.backend.discovery.dns.port=80",
+					"clavier.listeners.backend.discovery.dns.query-timeout=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(clavierFailure(context.getStartupFailure())).satisfies((failure) -> {
+					assertThat(failure.getProperty())
+						.isEqualTo("clavier.listeners.backend.discovery.dns.query-timeout");
+					assertThat(failure.getValue()).isEqualTo("PT0S");
+					assertThat(failure.getExpected()).isEqualTo("> 0");
+				});
+			});
+	}
+
+	@Test
 	void runWithDiscoveryClientModelShouldUseTheDiscoveryClient() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class))
 			.withPropertyValues("clavier.listeners.backend.discovery.model=discovery-client",
@@ -275,6 +366,15 @@ class ClavierAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(CustomModelsConfiguration.class)
 			.withPropertyValues("clavier.listeners.backend.discovery.model=neverAnswers", "clavier.startup.wait=100ms")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ClavierLifecycle.class));
+	}
+
+	private static ClavierConfigurationException clavierFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ClavierConfigurationException clavier) {
+				return clavier;
+			}
+		}
+		throw new AssertionError("no ClavierConfigurationException in " + failure);
 	}
 
 	static String[] staticListener(String id, String... endpoints) {

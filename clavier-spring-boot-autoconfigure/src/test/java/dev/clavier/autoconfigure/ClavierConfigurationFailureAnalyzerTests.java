@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import dev.clavier.model.InvalidOptionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,6 +44,39 @@ class ClavierConfigurationFailureAnalyzerTests {
 			.contains("Reason: expected: > 0");
 		assertThat(analysis.getAction()).contains(L + "scout.interval").contains("write a positive duration such as 2s");
 		assertThat(analysis.getCause()).isSameAs(failure);
+	}
+
+	@Test
+	void analyzeWhenEngineRejectedValueShouldDeriveActionFromWhatItExpects() {
+		ClavierConfigurationException failure = new ClavierConfigurationException(L + "scout.rise", "0",
+				new InvalidOptionException("rise", 0, ">= 1"));
+		FailureAnalysis analysis = new ClavierConfigurationFailureAnalyzer().analyze(failure);
+		assertThat(analysis.getDescription()).contains("Property: " + L + "scout.rise")
+			.contains("Value: \"0\"")
+			.contains("Reason: rise: 0 (expected: >= 1)");
+		assertThat(analysis.getAction())
+			.isEqualTo("Update '" + L + "scout.rise' in your application's configuration: make it >= 1");
+	}
+
+	@Test
+	void runWhenEngineRuleBrokenShouldReportPropertyValueAndExpectation() {
+		this.contextRunner
+			.withPropertyValues("clavier.listeners.x.discovery.dns.port=80", "clavier.listeners.x.scout.rise=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				ClavierConfigurationException failure = find(context.getStartupFailure());
+				assertThat(failure).isNotNull();
+				assertThat(failure.getProperty()).isEqualTo("clavier.listeners.x.scout.rise");
+				assertThat(failure.getValue()).isEqualTo("0");
+				assertThat(failure.getExpected()).isEqualTo(">= 1");
+				assertThat(failure.getCause()).isInstanceOfSatisfying(InvalidOptionException.class,
+						(engine) -> assertThat(engine.option()).isEqualTo("rise"));
+				FailureAnalysis analysis = new ClavierConfigurationFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: clavier.listeners.x.scout.rise")
+					.contains("Value: \"0\"");
+				assertThat(analysis.getAction()).contains("clavier.listeners.x.scout.rise").endsWith("make it >= 1");
+			});
 	}
 
 	@Test

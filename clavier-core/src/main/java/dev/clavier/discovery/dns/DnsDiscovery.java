@@ -14,6 +14,7 @@ import dev.clavier.discovery.DiscoveryContext;
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.model.Failures;
+import dev.clavier.model.InvalidOptionException;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.Name;
@@ -188,8 +189,8 @@ public final class DnsDiscovery implements Discovery {
 	 * Opens a session for one listener, resolving the listener's name unless a name was set.
 	 * @param context the listener's context, made by a Clavier engine
 	 * @return the session
-	 * @throws IllegalArgumentException if the name (or the listener's name used as default) is
-	 * not a DNS name, or the context was not made by an engine
+	 * @throws InvalidOptionException (option {@code name}) if the name, or the listener's name
+	 * used as default, is not a DNS name
 	 */
 	@Override
 	public DiscoverySession open(DiscoveryContext context) {
@@ -198,8 +199,8 @@ public final class DnsDiscovery implements Discovery {
 		if (text == null) {
 			text = context.listenerName();
 			if (!isDnsName(text)) {
-				throw new IllegalArgumentException("name: '" + text + "' (expected: a DNS name such as "
-						+ "backend.svc.cluster.local; the listener's name is used when no name is set, so set one)");
+				throw InvalidOptionException.quoted("name", text, "a DNS name such as backend.svc.cluster.local; "
+						+ "the listener's name is used when no name is set, so set one", null);
 			}
 		}
 		return DnsDiscoverySession.open(this, toName(text, !this.serverAddresses.isEmpty()), context);
@@ -244,15 +245,16 @@ public final class DnsDiscovery implements Discovery {
 			return absolute ? Name.fromString(text, Name.root) : Name.fromString(text);
 		}
 		catch (TextParseException ex) {
-			throw new IllegalArgumentException(
-					"name: '" + text + "' (expected: a DNS name; " + Failures.describe(ex) + ")", ex);
+			throw InvalidOptionException.quoted("name", text, "a DNS name; " + Failures.describe(ex), ex);
 		}
 	}
 
-	private static void checkPositive(String property, Duration value) {
+	private static Duration checkPositive(String option, Duration value) {
+		Objects.requireNonNull(value, option);
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + ": " + value + " (expected: > 0)");
+			throw new InvalidOptionException(option, value, "> 0");
 		}
+		return value;
 	}
 
 	/**
@@ -294,13 +296,12 @@ public final class DnsDiscovery implements Discovery {
 		 * a final dot goes through the system's search domains. Default: the listener's name.
 		 * @param name the DNS name
 		 * @return this builder
-		 * @throws IllegalArgumentException if it is not a DNS name
+		 * @throws InvalidOptionException if it is not a DNS name
 		 */
 		public Builder name(String name) {
 			Objects.requireNonNull(name, "name");
 			if (!isDnsName(name)) {
-				throw new IllegalArgumentException(
-						"name: '" + name + "' (expected: a DNS name such as backend.svc.cluster.local)");
+				throw InvalidOptionException.quoted("name", name, "a DNS name such as backend.svc.cluster.local", null);
 			}
 			this.name = name;
 			return this;
@@ -313,11 +314,11 @@ public final class DnsDiscovery implements Discovery {
 		 * whose records carry the port. No default.
 		 * @param port the port, 1 to 65535
 		 * @return this builder
-		 * @throws IllegalArgumentException if the port is out of range
+		 * @throws InvalidOptionException if the port is out of range
 		 */
 		public Builder port(int port) {
 			if (port < 1 || port > 65535) {
-				throw new IllegalArgumentException("port: " + port + " (expected: 1...65535)");
+				throw new InvalidOptionException("port", port, "1...65535");
 			}
 			this.port = port;
 			return this;
@@ -340,7 +341,8 @@ public final class DnsDiscovery implements Discovery {
 		 * ({@code /etc/resolv.conf} with its search domains and {@code ndots}, and the hosts file).
 		 * @param servers the servers, possibly empty
 		 * @return this builder
-		 * @throws IllegalArgumentException naming the first entry that is not an IP address and port
+		 * @throws InvalidOptionException (option {@code servers}) naming the first entry that is not
+		 * an IP address and port
 		 */
 		public Builder servers(List<String> servers) {
 			Objects.requireNonNull(servers, "servers");
@@ -361,7 +363,7 @@ public final class DnsDiscovery implements Discovery {
 		 * Sets the DNS servers to ask; see {@link #servers(List)}.
 		 * @param servers the servers
 		 * @return this builder
-		 * @throws IllegalArgumentException naming the first entry that is not an IP address and port
+		 * @throws InvalidOptionException naming the first entry that is not an IP address and port
 		 */
 		public Builder servers(String... servers) {
 			return servers(List.of(servers));
@@ -372,12 +374,10 @@ public final class DnsDiscovery implements Discovery {
 		 * (TTL 0 included) and after {@code NXDOMAIN} or {@code NODATA}. Default: 1 second.
 		 * @param minTtl the minimum TTL, more than zero
 		 * @return this builder
-		 * @throws IllegalArgumentException if not positive
+		 * @throws InvalidOptionException if not positive
 		 */
 		public Builder minTtl(Duration minTtl) {
-			Objects.requireNonNull(minTtl, "minTtl");
-			checkPositive("minTtl", minTtl);
-			this.minTtl = minTtl;
+			this.minTtl = checkPositive("minTtl", minTtl);
 			return this;
 		}
 
@@ -386,12 +386,10 @@ public final class DnsDiscovery implements Discovery {
 		 * Default: 60 seconds.
 		 * @param maxTtl the maximum TTL, more than zero and not below {@code minTtl}
 		 * @return this builder
-		 * @throws IllegalArgumentException if not positive
+		 * @throws InvalidOptionException if not positive
 		 */
 		public Builder maxTtl(Duration maxTtl) {
-			Objects.requireNonNull(maxTtl, "maxTtl");
-			checkPositive("maxTtl", maxTtl);
-			this.maxTtl = maxTtl;
+			this.maxTtl = checkPositive("maxTtl", maxTtl);
 			return this;
 		}
 
@@ -401,12 +399,10 @@ public final class DnsDiscovery implements Discovery {
 		 * and CNAME chains make a few lookups one after another. Default: 2 seconds.
 		 * @param queryTimeout the time-out, more than zero
 		 * @return this builder
-		 * @throws IllegalArgumentException if not positive
+		 * @throws InvalidOptionException if not positive
 		 */
 		public Builder queryTimeout(Duration queryTimeout) {
-			Objects.requireNonNull(queryTimeout, "queryTimeout");
-			checkPositive("queryTimeout", queryTimeout);
-			this.queryTimeout = queryTimeout;
+			this.queryTimeout = checkPositive("queryTimeout", queryTimeout);
 			return this;
 		}
 
@@ -414,49 +410,57 @@ public final class DnsDiscovery implements Discovery {
 		 * Creates the discovery, checking that a port is set exactly when the record type needs
 		 * one and that {@code minTtl <= maxTtl}.
 		 * @return the discovery
-		 * @throws IllegalArgumentException naming the property that breaks a rule
+		 * @throws InvalidOptionException naming the option that breaks a rule
 		 */
 		public DnsDiscovery build() {
 			if (this.recordType == DnsRecordType.SRV) {
 				if (this.port != 0) {
-					throw new IllegalArgumentException("port: " + this.port
-							+ " (expected: not set for record type SRV, whose records carry the port)");
+					throw new InvalidOptionException("port", this.port,
+							"not set for record type SRV, whose records carry the port");
 				}
 			}
 			else if (this.port == 0) {
-				throw new IllegalArgumentException(
-						"port: not set (expected: 1...65535, required for record type " + this.recordType + ")");
+				throw new InvalidOptionException("port", null,
+						"1...65535, required for record type " + this.recordType);
 			}
 			if (this.minTtl.compareTo(this.maxTtl) > 0) {
-				throw new IllegalArgumentException(
-						"minTtl: " + this.minTtl + " (expected: <= maxTtl " + this.maxTtl + ")");
+				throw new InvalidOptionException("minTtl", this.minTtl, "<= maxTtl " + this.maxTtl);
 			}
 			return new DnsDiscovery(this);
 		}
 
 		private static InetSocketAddress parseServer(int index, String text) {
-			String expected = " (expected: an IP address with an optional port, such as 10.0.0.53, "
-					+ "127.0.0.1:5353 or [::1]:5353)";
 			Endpoint endpoint;
 			try {
 				endpoint = Endpoint.parse(text, DEFAULT_SERVER_PORT);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("servers[" + index + "]: '" + text + "'" + expected, ex);
+				throw badServer(index, text, ex);
 			}
 			byte[] bytes = Address.toByteArray(endpoint.host(), Address.IPv4);
 			if (bytes == null) {
 				bytes = Address.toByteArray(endpoint.host(), Address.IPv6);
 			}
 			if (bytes == null) {
-				throw new IllegalArgumentException("servers[" + index + "]: '" + text + "'" + expected);
+				throw badServer(index, text, null);
 			}
 			try {
 				return new InetSocketAddress(InetAddress.getByAddress(bytes), endpoint.port());
 			}
 			catch (UnknownHostException ex) {
-				throw new IllegalArgumentException("servers[" + index + "]: '" + text + "'" + expected, ex);
+				throw badServer(index, text, ex);
 			}
+		}
+
+		/**
+		 * Returns the failure of one server entry. Its option is {@code servers}, the list the
+		 * setter takes; the message names the entry.
+		 */
+		private static InvalidOptionException badServer(int index, String text, @Nullable Throwable cause) {
+			String expected = "an IP address with an optional port, such as 10.0.0.53, 127.0.0.1:5353 or [::1]:5353";
+			return InvalidOptionException.withMessage(
+					"servers[" + index + "]: '" + text + "' (expected: " + expected + ")", "servers", text, expected,
+					cause);
 		}
 
 	}

@@ -7,7 +7,7 @@ import java.util.Map;
 import dev.clavier.discovery.Discoveries;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.DiscoveryProvider;
-import dev.clavier.model.Failures;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.ModelOptions;
 
 /**
@@ -35,7 +35,7 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
 		}
 		String recordType = reader.string("record-type");
 		if (recordType != null) {
-			ModelOptions.apply(model(), "record-type", () -> builder.recordType(recordType(recordType)));
+			builder.recordType(recordType(reader, recordType));
 		}
 		String servers = reader.string("servers");
 		if (servers != null) {
@@ -57,18 +57,17 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
 		try {
 			return builder.build();
 		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(model() + " options: " + Failures.describe(ex), ex);
+		catch (InvalidOptionException ex) {
+			throw ex.within(model() + " options");
 		}
 	}
 
-	private static DnsRecordType recordType(String value) {
+	private static DnsRecordType recordType(ModelOptions reader, String value) {
 		try {
 			return DnsRecordType.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(
-					"'" + value + "' (expected: one of A, AAAA, A_AAAA, SRV)", ex);
+			throw reader.invalid("record-type", value, "one of A, AAAA, A_AAAA, SRV");
 		}
 	}
 

@@ -184,8 +184,8 @@ public final class GrpcScout implements Scout {
 		public Builder authority(@Nullable String authority) {
 			if (authority != null && (authority.isBlank() || authority.chars()
 				.anyMatch((c) -> Character.isWhitespace(c) || c == '/' || c == '@' || c == '?' || c == '#'))) {
-				throw new InvalidOptionException("authority", "'" + authority + "'",
-						"host or host:port, for example backend.example.com");
+				throw InvalidOptionException.quoted("authority", authority,
+						"host or host:port, for example backend.example.com", null);
 			}
 			this.authority = authority;
 			return this;

@@ -47,7 +47,7 @@ public final class GrpcScoutProvider implements ScoutProvider {
 	 * @param options the options, possibly empty
 	 * @return the scout
 	 * @throws IllegalStateException if gRPC is not on the class path (the message names the artifacts)
-	 * @throws IllegalArgumentException if an option is unknown or wrong
+	 * @throws dev.clavier.model.InvalidOptionException if an option is unknown or wrong
 	 */
 	@Override
 	public Scout create(Map<String, String> options) {

@@ -15,6 +15,7 @@ import dev.clavier.discovery.DiscoveryResult;
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.test.DnsFault;
 import dev.clavier.test.SrvTarget;
 import dev.clavier.test.TestDnsServer;
@@ -30,6 +31,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -475,6 +477,28 @@ class DnsDiscoveryTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> DnsDiscovery.builder().recordType(DnsRecordType.SRV).port(80).build())
 			.withMessage("port: 80 (expected: not set for record type SRV, whose records carry the port)");
+	}
+
+	@Test
+	void builderWhenRuleBrokenShouldNameTheOption() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> DnsDiscovery.builder().servers(List.of("127.0.0.1", "nope:abc")))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("servers");
+				assertThat(ex.value()).isEqualTo("nope:abc");
+				assertThat(ex.expected()).startsWith("an IP address");
+			});
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> DnsDiscovery.builder().build())
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("port");
+				assertThat(ex.value()).isNull();
+			});
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> DnsDiscovery.builder().name("bad name"))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("name");
+				assertThat(ex.value()).isEqualTo("bad name");
+			});
 	}
 
 	@Test
