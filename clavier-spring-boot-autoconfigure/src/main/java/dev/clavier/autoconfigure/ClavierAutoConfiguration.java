@@ -1,6 +1,7 @@
 package dev.clavier.autoconfigure;
 
 import dev.clavier.Clavier;
+import dev.clavier.autoconfigure.discovery.ClavierDiscoveryClientConfiguration;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,17 +10,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * the Clavier engine: one {@link Clavier} bean, closed with the context, and a
  * {@link ClavierLifecycle} that adds the listeners of {@code clavier.listeners} at start-up.
- * Switched off by {@code clavier.enabled=false}.
+ * The {@code discovery-client} model is configured apart, only when Spring Cloud Commons is on
+ * the class path ({@link ClavierDiscoveryClientConfiguration}). Switched off by
+ * {@code clavier.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnClass(Clavier.class)
 @ConditionalOnBooleanProperty(name = "clavier.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ClavierProperties.class)
+@Import(ClavierDiscoveryClientConfiguration.class)
 public final class ClavierAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

@@ -9,6 +9,7 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import dev.clavier.Clavier;
+import dev.clavier.autoconfigure.discovery.DiscoveryClientDiscovery;
 import dev.clavier.discovery.Discoveries;
 import dev.clavier.discovery.Discovery;
 import dev.clavier.discovery.StaticDiscovery;
@@ -187,9 +188,17 @@ final class ClavierListenerConfigMapper {
 					"add org.springframework.cloud:spring-cloud-commons, or use another discovery model");
 		}
 		String serviceId = (properties.getServiceId() != null) ? properties.getServiceId().trim() : id;
-		return configure(typedPaths(prefix, "discovery", DISCOVERY_CLIENT_MODEL), property, DISCOVERY_CLIENT_MODEL,
-				() -> DiscoveryClientDiscovery.fromBeanFactory(this.beanFactory, property, serviceId,
-						properties.getRefreshInterval()));
+		return configure(typedPaths(prefix, "discovery", DISCOVERY_CLIENT_MODEL), property, DISCOVERY_CLIENT_MODEL, () -> {
+			try {
+				return DiscoveryClientDiscovery.fromBeanFactory(this.beanFactory, property, serviceId,
+						properties.getRefreshInterval());
+			}
+			catch (IllegalStateException ex) {
+				throw new ClavierConfigurationException(property, DISCOVERY_CLIENT_MODEL, String.valueOf(ex.getMessage()),
+						"add a DiscoveryClient implementation (spring-cloud-starter-consul-discovery, "
+								+ "spring.cloud.discovery.client.simple.instances...), or use another discovery model");
+			}
+		});
 	}
 
 	private Scout scout(String prefix, ClavierProperties.Scout properties) {

@@ -1,6 +1,6 @@
 /**
  * Auto-configuration for Clavier: the engine and its listeners from {@code clavier.*} properties,
- * the {@code discovery-client} discovery model, and the failure analyzer for bad configuration.
+ * and the failure analyzer for bad configuration.
  */
 @NullMarked
 package dev.clavier.autoconfigure;

@@ -1,5 +1,7 @@
 package dev.clavier.autoconfigure.loadbalancer;
 
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -19,36 +21,37 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
  * instances available". A retry ({@link RetryableRequestContext}) avoids the instance that
  * failed when there is another one.
  * <p>
- * Each pick reads the listener's current selection and returns a response made once per
- * endpoint and selection: no lock, no allocation. Thread-safe.
+ * Each pick reads the listener's current selection through the service's
+ * {@link ClavierServiceView} and returns the response the view made once per endpoint and
+ * selection: no lock, no allocation. Thread-safe.
  */
 final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
 	private static final Mono<Response<ServiceInstance>> EMPTY = Mono.just(new EmptyResponse());
 
-	private final ClavierServiceInstanceListSupplier instances;
+	private final ClavierServiceView view;
 
-	ClavierLoadBalancer(ClavierServiceInstanceListSupplier instances) {
-		this.instances = instances;
+	ClavierLoadBalancer(ClavierServiceView view) {
+		this.view = Objects.requireNonNull(view, "view");
 	}
 
 	@Override
 	@SuppressWarnings("rawtypes")
 	public Mono<Response<ServiceInstance>> choose(Request request) {
-		ClavierServiceInstanceListSupplier.Snapshot snapshot = this.instances.snapshot();
-		int size = snapshot.size();
+		ClavierServiceView.Instances instances = this.view.instances();
+		int size = instances.size();
 		if (size == 0) {
 			// Nothing pickable: Spring Cloud turns this into "No instances available for <id>".
 			return EMPTY;
 		}
-		int index = snapshot.selection.nextIndex();
+		int index = instances.selection.nextIndex();
 		if (size > 1) {
 			ServiceInstance previous = previous(request);
-			if (previous != null && snapshot.instances[index].sameAddress(previous)) {
+			if (previous != null && instances.instance(index).sameAddress(previous)) {
 				index = (index + 1) % size;
 			}
 		}
-		return snapshot.responses.get(index);
+		return instances.response(index);
 	}
 
 	@SuppressWarnings("rawtypes")
@@ -61,7 +64,7 @@ final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
 	@Override
 	public String toString() {
-		return "ClavierLoadBalancer[" + this.instances.getServiceId() + "]";
+		return "ClavierLoadBalancer[" + this.view.details().serviceId() + "]";
 	}
 
 }

@@ -18,10 +18,15 @@ import org.springframework.context.annotation.Bean;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} that
  * puts Clavier's listeners behind Spring Cloud LoadBalancer: each load-balancer child context
- * whose service id is a declared listener picks through the listener, so that a
- * {@code @LoadBalanced} RestClient, RestTemplate or WebClient calling {@code http://<id>/} reaches
- * a healthy endpoint. Other service ids keep Spring Cloud's defaults. The child contexts of the
- * listeners are created at start-up, right after the listeners.
+ * whose service id names a declared listener (ignoring case, as host names do) picks through the
+ * listener, so that a {@code @LoadBalanced} RestClient, RestTemplate or WebClient calling
+ * {@code http://<id>/} reaches a healthy endpoint. Other service ids keep Spring Cloud's
+ * defaults.
+ * <p>
+ * The application context holds the {@link ClavierLoadBalancerServices} the child contexts read
+ * (from {@code clavier.listeners} unless the application declares its own) and creates the child
+ * contexts of the listeners at start-up, right after the listeners. Two listeners whose names
+ * differ only in case fail start-up.
  */
 @AutoConfiguration(after = ClavierAutoConfiguration.class, before = LoadBalancerAutoConfiguration.class)
 @ConditionalOnClass({ Clavier.class, LoadBalancerClientFactory.class })
@@ -32,9 +37,16 @@ public final class ClavierLoadBalancerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ClavierLoadBalancerServices clavierLoadBalancerServices(ClavierProperties properties) {
+		return new PropertiesClavierLoadBalancerServices(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ClavierLoadBalancerContexts clavierLoadBalancerContexts(ObjectProvider<LoadBalancerClientFactory> clientFactory,
-			ClavierProperties properties) {
-		return new ClavierLoadBalancerContexts(clientFactory, properties.getListeners().keySet());
+			ClavierLoadBalancerServices services) {
+		return new ClavierLoadBalancerContexts(clientFactory,
+				services.getServices().stream().map(ClavierServiceDetails::serviceId).toList());
 	}
 
 }

@@ -1,14 +1,17 @@
 package dev.clavier.autoconfigure.loadbalancer;
 
-import java.util.List;
 import java.util.Map;
 
 import dev.clavier.Clavier;
 import dev.clavier.autoconfigure.ClavierProperties;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -26,48 +29,68 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Load-balancer client configuration, applied to every load-balancer child context through
  * {@code @LoadBalancerClients(defaultConfiguration = ...)}; not an auto-configuration. It reads
- * the child's service id from {@code loadbalancer.client.name} and, only when that id is a
- * declared Clavier listener, adds a {@link ServiceInstanceListSupplier} and a
- * {@link ReactorLoadBalancer} over the listener, and a lifecycle that reports call outcomes
- * to it. Other service ids keep Spring Cloud's defaults.
+ * the child's service id from {@code loadbalancer.client.name} and, only when that id names a
+ * service of the application context's {@link ClavierLoadBalancerServices} (by default, a
+ * declared listener), ignoring case as host names do ({@code http://WEB/} reaches the listener
+ * {@code web}), adds a {@link ServiceInstanceListSupplier} and a
+ * {@link ReactorLoadBalancer} over the listener, and a lifecycle that reports call outcomes to
+ * it. Other service ids keep Spring Cloud's defaults.
  * <p>
- * Each bean backs off when the child already has one of its type, so that a
- * {@code @LoadBalancerClient(configuration = ...)} of the application wins; when that
- * configuration brings its own supplier, Spring Cloud's balancer runs over it.
+ * The beans read the service's {@link ClavierServiceDetails}, found in the application
+ * context's {@link ClavierLoadBalancerServices}, and share one {@link ClavierServiceView} of the
+ * listener; none reads {@code clavier.*} properties. Each bean backs off when the child already
+ * has one of its type, so that a {@code @LoadBalancerClient(configuration = ...)} of the
+ * application wins; when that configuration brings its own supplier, Spring Cloud's balancer
+ * runs over it.
+ * <p>
+ * Public because Spring AOT generates code outside this package that names it.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(ClavierLoadBalancerClientConfiguration.OnDeclaredListenerCondition.class)
-class ClavierLoadBalancerClientConfiguration {
+public final class ClavierLoadBalancerClientConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
+	ClavierServiceDetails clavierServiceDetails(Environment environment, ClavierLoadBalancerServices services) {
+		String serviceId = LoadBalancerClientFactory.getName(environment);
+		return services.find(serviceId)
+			.orElseThrow(() -> new IllegalStateException("No Clavier service details for the service id '"
+					+ serviceId + "' in " + services + "; the listeners under clavier.listeners "
+					+ "and the beans of ClavierLoadBalancerServices must name the same services"));
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(ServiceInstanceListSupplier.class)
-	ClavierServiceInstanceListSupplier clavierServiceInstanceListSupplier(Environment environment, Clavier clavier,
-			ClavierProperties properties) {
-		String serviceId = LoadBalancerClientFactory.getName(environment);
-		ClavierProperties.Listener listener = properties.getListeners().get(serviceId);
-		return new ClavierServiceInstanceListSupplier(serviceId, clavier, listener != null && listener.isSecure());
+	ClavierServiceView clavierServiceView(Clavier clavier, ClavierServiceDetails details) {
+		return new ClavierServiceView(clavier, details);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ServiceInstanceListSupplier.class)
+	ClavierServiceInstanceListSupplier clavierServiceInstanceListSupplier(Environment environment,
+			ClavierServiceView view) {
+		return new ClavierServiceInstanceListSupplier(LoadBalancerClientFactory.getName(environment), view);
 	}
 
 	@Bean
 	@ConditionalOnBean(ClavierServiceInstanceListSupplier.class)
 	@ConditionalOnMissingBean
-	ReactorLoadBalancer<ServiceInstance> clavierLoadBalancer(ClavierServiceInstanceListSupplier instances) {
-		return new ClavierLoadBalancer(instances);
+	ReactorLoadBalancer<ServiceInstance> clavierLoadBalancer(ClavierServiceView view) {
+		return new ClavierLoadBalancer(view);
 	}
 
 	@Bean
 	@ConditionalOnBean(ClavierServiceInstanceListSupplier.class)
 	@ConditionalOnMissingBean
-	ClavierLoadBalancerLifecycle clavierLoadBalancerLifecycle(ClavierServiceInstanceListSupplier instances,
-			ClavierProperties properties) {
-		ClavierProperties.Listener listener = properties.getListeners().get(instances.getServiceId());
-		List<Integer> statuses = (listener != null) ? listener.getOutlierDetection().getFailureStatuses() : List.of();
-		return new ClavierLoadBalancerLifecycle(instances, statuses);
+	ClavierLoadBalancerLifecycle clavierLoadBalancerLifecycle(ClavierServiceView view, ClavierServiceDetails details) {
+		return new ClavierLoadBalancerLifecycle(view, details.failureStatuses());
 	}
 
 	/**
-	 * Matches in a child context whose service id is a listener under {@code clavier.listeners},
-	 * with Clavier enabled.
+	 * Matches in a child context whose service id names a service of the application context's
+	 * {@link ClavierLoadBalancerServices}, ignoring case, with Clavier enabled. Without such a
+	 * parent (a context standing in for a child in tests), the listeners under
+	 * {@code clavier.listeners} are the services.
 	 */
 	static class OnDeclaredListenerCondition extends SpringBootCondition {
 
@@ -81,13 +104,35 @@ class ClavierLoadBalancerClientConfiguration {
 			if (!environment.getProperty("clavier.enabled", Boolean.class, true)) {
 				return ConditionOutcome.noMatch("clavier.enabled is false");
 			}
+			ClavierLoadBalancerServices services = parentServices(context);
+			if (services != null) {
+				return services.find(serviceId)
+					.map((service) -> ConditionOutcome
+						.match("service id '" + serviceId + "' names the Clavier service '" + service.serviceId() + "'"))
+					.orElseGet(() -> ConditionOutcome
+						.noMatch("service id '" + serviceId + "' is not a Clavier service of " + services));
+			}
 			Map<String, ClavierProperties.Listener> listeners = Binder.get(environment)
 				.bind("clavier.listeners", Bindable.mapOf(String.class, ClavierProperties.Listener.class))
 				.orElse(Map.of());
-			if (!listeners.containsKey(serviceId)) {
-				return ConditionOutcome.noMatch("service id '" + serviceId + "' is not a Clavier listener");
+			String canonical = ClavierServiceDetails.canonical(serviceId);
+			for (String name : listeners.keySet()) {
+				if (ClavierServiceDetails.canonical(name).equals(canonical)) {
+					return ConditionOutcome.match("service id '" + serviceId + "' names the Clavier listener '"
+							+ name + "'");
+				}
 			}
-			return ConditionOutcome.match("service id '" + serviceId + "' is a Clavier listener");
+			return ConditionOutcome.noMatch("service id '" + serviceId + "' is not a Clavier listener");
+		}
+
+		// The parent's beans are ready when a child context is created; the child's own are not.
+		private static @Nullable ClavierLoadBalancerServices parentServices(ConditionContext context) {
+			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+			BeanFactory parent = (beanFactory != null) ? beanFactory.getParentBeanFactory() : null;
+			if (parent == null) {
+				return null;
+			}
+			return parent.getBeanProvider(ClavierLoadBalancerServices.class).getIfUnique();
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.clavier.autoconfigure.loadbalancer;
 
 import java.util.Collection;
+import java.util.Objects;
 
 import dev.clavier.listener.Listener;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +14,8 @@ import org.springframework.cloud.client.loadbalancer.ResponseData;
 
 /**
  * Passive outlier detection: reports the outcome of every load-balanced call to a Clavier
- * endpoint back to its listener ({@link Listener#reportCall}). A call that failed (connection
+ * endpoint back to the listener its {@link ClavierServiceView} is attached to
+ * ({@link Listener#reportCall}). A call that failed (connection
  * refused, time-out, any exception) or answered one of the configured failure statuses counts
  * as failed; any other answer as a success. After the listener's number of consecutive failures
  * the endpoint leaves rotation until its next passing probe.
@@ -23,12 +25,12 @@ import org.springframework.cloud.client.loadbalancer.ResponseData;
  */
 final class ClavierLoadBalancerLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
-	private final ClavierServiceInstanceListSupplier instances;
+	private final ClavierServiceView view;
 
 	private final boolean[] failureStatuses = new boolean[600];
 
-	ClavierLoadBalancerLifecycle(ClavierServiceInstanceListSupplier instances, Collection<Integer> failureStatuses) {
-		this.instances = instances;
+	ClavierLoadBalancerLifecycle(ClavierServiceView view, Collection<Integer> failureStatuses) {
+		this.view = Objects.requireNonNull(view, "view");
 		for (Integer status : failureStatuses) {
 			if (status != null && status >= 0 && status < this.failureStatuses.length) {
 				this.failureStatuses[status] = true;
@@ -60,7 +62,7 @@ final class ClavierLoadBalancerLifecycle implements LoadBalancerLifecycle<Object
 		if (!(server instanceof ClavierServiceInstance instance)) {
 			return;
 		}
-		Listener listener = this.instances.listener();
+		Listener listener = this.view.listener();
 		if (listener == null) {
 			return;
 		}
@@ -99,7 +101,7 @@ final class ClavierLoadBalancerLifecycle implements LoadBalancerLifecycle<Object
 
 	@Override
 	public String toString() {
-		return "ClavierLoadBalancerLifecycle[" + this.instances.getServiceId() + "]";
+		return "ClavierLoadBalancerLifecycle[" + this.view.details().serviceId() + "]";
 	}
 
 }

@@ -26,7 +26,7 @@ public final class ClavierServiceInstance implements ServiceInstance {
 
 	/**
 	 * Creates an instance.
-	 * @param serviceId the service id, the listener's name
+	 * @param serviceId the service id ({@link ClavierServiceDetails#serviceId()}; by default the listener's name)
 	 * @param endpoint the endpoint
 	 * @param secure whether calls use TLS
 	 */

@@ -180,6 +180,34 @@ class ClavierLoadBalancerIntegrationTests {
 	}
 
 	@Test
+	void serviceIdInAnotherCaseShouldReachTheListener() {
+		for (String serviceId : new String[] { "BACKEND", "Backend" }) {
+			assertThat(countBackends(30, () -> this.restClientBuilder.build()
+				.get()
+				.uri("http://" + serviceId + "/hello")
+				.retrieve()
+				.toEntity(String.class))).as(serviceId).containsOnlyKeys(addresses(0, 1, 2));
+		}
+	}
+
+	@Test
+	void serviceIdInAnotherCaseShouldSkipBackendOnceItIsUnhealthy() {
+		TestHttpBackend sick = backends.get(2);
+		try {
+			sick.healthStatus(503);
+			awaitSelection("backend", 2);
+			assertThat(countBackends(20, () -> this.restClientBuilder.build()
+				.get()
+				.uri("http://BACKEND/hello")
+				.retrieve()
+				.toEntity(String.class))).containsOnlyKeys(addresses(0, 1));
+		}
+		finally {
+			sick.healthStatus(200);
+		}
+	}
+
+	@Test
 	void serviceIdThatIsNotAListenerShouldKeepSpringCloudDefaults() {
 		ResponseEntity<String> response = this.restClientBuilder.build()
 			.get()

@@ -8,7 +8,6 @@ import java.util.Set;
 
 import dev.clavier.Clavier;
 import dev.clavier.discovery.StaticDiscovery;
-import dev.clavier.endpoint.Endpoint;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.Scouts;
@@ -23,8 +22,7 @@ import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ClavierLoadBalancer} and the instance cache of
- * {@link ClavierServiceInstanceListSupplier}.
+ * Tests for {@link ClavierLoadBalancer} over a {@link ClavierServiceView}.
  */
 class ClavierLoadBalancerTests {
 
@@ -81,26 +79,10 @@ class ClavierLoadBalancerTests {
 
 	@Test
 	void chooseWhenNoListenerShouldReturnEmptyResponse() {
-		ClavierLoadBalancer balancer = new ClavierLoadBalancer(supplier("missing"));
+		ClavierLoadBalancer balancer = new ClavierLoadBalancer(view("missing"));
 		Response<ServiceInstance> response = balancer.choose().block();
 		assertThat(response).isInstanceOf(EmptyResponse.class);
 		assertThat(response.hasServer()).isFalse();
-	}
-
-	@Test
-	void supplierShouldFollowListenerRemovedAndAddedAgain() throws InterruptedException {
-		addListener("127.0.0.1:8081");
-		ClavierServiceInstanceListSupplier supplier = supplier("backend");
-		assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getInstanceId).containsExactly("127.0.0.1:8081");
-		this.clavier.removeListener("backend");
-		addListener("127.0.0.1:8082", "[::1]:8083");
-		assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getInstanceId)
-			.containsExactly("127.0.0.1:8082", "[::1]:8083");
-		ServiceInstance v6 = supplier.get().blockFirst().get(1);
-		assertThat(v6.getHost()).isEqualTo("[::1]");
-		assertThat(v6.getUri()).hasToString("http://[::1]:8083");
-		assertThat(((ClavierServiceInstance) v6).endpoint()).isEqualTo(Endpoint.of("::1", 8083));
-		supplier.destroy();
 	}
 
 	private Listener addListener(String... endpoints) throws InterruptedException {
@@ -111,14 +93,13 @@ class ClavierLoadBalancerTests {
 	}
 
 	private ClavierLoadBalancer balancer(Listener listener) {
-		return new ClavierLoadBalancer(supplier(listener.name()));
+		return new ClavierLoadBalancer(view(listener.name()));
 	}
 
-	private ClavierServiceInstanceListSupplier supplier(String serviceId) {
-		ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier(serviceId, this.clavier,
-				false);
-		supplier.afterPropertiesSet();
-		return supplier;
+	private ClavierServiceView view(String serviceId) {
+		ClavierServiceView view = new ClavierServiceView(this.clavier, ClavierServiceDetails.of(serviceId));
+		view.afterPropertiesSet();
+		return view;
 	}
 
 }

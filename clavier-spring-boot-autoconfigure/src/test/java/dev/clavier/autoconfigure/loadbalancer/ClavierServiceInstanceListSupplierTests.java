@@ -10,24 +10,17 @@ import dev.clavier.endpoint.Endpoint;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
+import dev.clavier.scout.Scouts;
 import dev.clavier.test.TestHttpBackend;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.CompletionContext;
-import org.springframework.cloud.client.loadbalancer.DefaultRequest;
-import org.springframework.cloud.client.loadbalancer.DefaultResponse;
-import org.springframework.cloud.client.loadbalancer.RequestData;
-import org.springframework.cloud.client.loadbalancer.ResponseData;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import reactor.core.Disposable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link ClavierServiceInstanceListSupplier} and {@link ClavierLoadBalancerLifecycle}
- * against real HTTP backends on loopback.
+ * Tests for {@link ClavierServiceInstanceListSupplier}, against real HTTP backends on loopback.
  */
 class ClavierServiceInstanceListSupplierTests {
 
@@ -45,8 +38,8 @@ class ClavierServiceInstanceListSupplierTests {
 						.fall(1)
 						.build());
 			assertThat(listener.awaitReady(Duration.ofSeconds(5))).isTrue();
-			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("backend", clavier, false);
-			supplier.afterPropertiesSet();
+			ClavierServiceView view = view(clavier, "backend");
+			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("backend", view);
 			List<List<String>> seen = new CopyOnWriteArrayList<>();
 			Disposable subscription = supplier.get()
 				.subscribe((instances) -> seen.add(instances.stream().map(ServiceInstance::getInstanceId).toList()));
@@ -59,70 +52,63 @@ class ClavierServiceInstanceListSupplierTests {
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(seen).last().asList().hasSize(2));
 			subscription.dispose();
-			supplier.destroy();
+			view.destroy();
 		}
 	}
 
 	@Test
-	void lifecycleShouldEjectEndpointAfterConsecutiveFailedCalls() throws Exception {
-		try (TestHttpBackend one = TestHttpBackend.start("127.0.0.1", 0);
-				TestHttpBackend two = TestHttpBackend.start("127.0.0.1", 0);
-				Clavier clavier = Clavier.builder().ioThreads(1).build()) {
-			Listener listener = clavier.addListener("backend",
-					ListenerConfig.builder(StaticDiscovery.parse(0, List.of(one.hostAndPort(), two.hostAndPort())))
-						.scout(HttpScout.builder().path("/health").build())
-						.interval(Duration.ofMinutes(10))
-						.outlierFailures(3)
-						.build());
-			assertThat(listener.awaitReady(Duration.ofSeconds(5))).isTrue();
-			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("backend", clavier, false);
-			supplier.afterPropertiesSet();
-			ClavierLoadBalancerLifecycle lifecycle = new ClavierLoadBalancerLifecycle(supplier, List.of(502, 503, 504));
-			ClavierServiceInstance target = supplier.snapshot().instances[1];
-			Endpoint endpoint = target.endpoint();
-			DefaultRequest<Object> request = new DefaultRequest<>();
-			DefaultResponse response = new DefaultResponse(target);
-			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request, response,
-					new ResponseData(HttpStatus.SERVICE_UNAVAILABLE, new HttpHeaders(), null, (RequestData) null)));
-			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
-					new java.net.ConnectException("Connection refused"), request, response));
-			assertThat(listener.selection().endpoints()).contains(endpoint);
-			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
-					new java.net.SocketTimeoutException("Read timed out"), request, response));
-			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(listener.selection().endpoints()).containsExactly(
-						supplier.snapshot().instances[0].endpoint()));
+	void supplierShouldFollowListenerRemovedAndAddedAgain() throws InterruptedException {
+		try (Clavier clavier = Clavier.builder().ioThreads(1).build()) {
+			addListener(clavier, "127.0.0.1:8081");
+			ClavierServiceView view = view(clavier, "backend");
+			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("backend", view);
 			assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getInstanceId)
-				.doesNotContain(endpoint.address());
-			supplier.destroy();
+				.containsExactly("127.0.0.1:8081");
+			clavier.removeListener("backend");
+			addListener(clavier, "127.0.0.1:8082", "[::1]:8083");
+			assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getInstanceId)
+				.containsExactly("127.0.0.1:8082", "[::1]:8083");
+			ServiceInstance v6 = supplier.get().blockFirst().get(1);
+			assertThat(v6.getHost()).isEqualTo("[::1]");
+			assertThat(v6.getUri()).hasToString("http://[::1]:8083");
+			assertThat(((ClavierServiceInstance) v6).endpoint()).isEqualTo(Endpoint.of("::1", 8083));
+			view.destroy();
 		}
 	}
 
 	@Test
-	void lifecycleShouldResetFailuresOnSuccess() throws Exception {
-		try (TestHttpBackend one = TestHttpBackend.start("127.0.0.1", 0);
-				Clavier clavier = Clavier.builder().ioThreads(1).build()) {
-			Listener listener = clavier.addListener("backend",
-					ListenerConfig.builder(StaticDiscovery.parse(0, List.of(one.hostAndPort())))
-						.scout(HttpScout.builder().path("/health").build())
-						.interval(Duration.ofMinutes(10))
-						.outlierFailures(2)
-						.build());
-			assertThat(listener.awaitReady(Duration.ofSeconds(5))).isTrue();
-			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("backend", clavier, false);
-			ClavierLoadBalancerLifecycle lifecycle = new ClavierLoadBalancerLifecycle(supplier, List.of(503));
-			ClavierServiceInstance target = supplier.snapshot().instances[0];
-			DefaultRequest<Object> request = new DefaultRequest<>();
-			DefaultResponse response = new DefaultResponse(target);
-			for (int i = 0; i < 4; i++) {
-				lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
-						new java.net.ConnectException("refused"), request, response));
-				lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request, response,
-						new ResponseData(HttpStatus.OK, new HttpHeaders(), null, (RequestData) null)));
-			}
-			assertThat(listener.selection().endpoints()).containsExactly(target.endpoint());
-			supplier.destroy();
+	void shouldKeepTheChildContextServiceIdAndGiveInstancesTheServiceId() throws InterruptedException {
+		try (Clavier clavier = Clavier.builder().ioThreads(1).build()) {
+			addListener(clavier, "127.0.0.1:8081");
+			ClavierServiceView view = view(clavier, "backend");
+			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("BACKEND", view);
+			assertThat(supplier.getServiceId()).isEqualTo("BACKEND");
+			assertThat(supplier.get().blockFirst()).extracting(ServiceInstance::getServiceId)
+				.containsExactly("backend");
+			view.destroy();
 		}
+	}
+
+	@Test
+	void shouldCompleteWhenTheViewIsDestroyed() {
+		try (Clavier clavier = Clavier.builder().ioThreads(1).build()) {
+			ClavierServiceView view = view(clavier, "backend");
+			ClavierServiceInstanceListSupplier supplier = new ClavierServiceInstanceListSupplier("backend", view);
+			view.destroy();
+			assertThat(supplier.get().collectList().block(Duration.ofSeconds(5))).containsExactly(List.of());
+		}
+	}
+
+	private static void addListener(Clavier clavier, String... endpoints) throws InterruptedException {
+		Listener listener = clavier.addListener("backend",
+				ListenerConfig.builder(StaticDiscovery.parse(0, List.of(endpoints))).scout(Scouts.none()).build());
+		assertThat(listener.awaitReady(Duration.ofSeconds(5))).isTrue();
+	}
+
+	private static ClavierServiceView view(Clavier clavier, String serviceId) {
+		ClavierServiceView view = new ClavierServiceView(clavier, ClavierServiceDetails.of(serviceId));
+		view.afterPropertiesSet();
+		return view;
 	}
 
 }

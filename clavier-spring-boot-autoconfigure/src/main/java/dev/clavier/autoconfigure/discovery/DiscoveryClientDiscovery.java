@@ -1,4 +1,4 @@
-package dev.clavier.autoconfigure;
+package dev.clavier.autoconfigure.discovery;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
@@ -84,17 +83,32 @@ public final class DiscoveryClientDiscovery implements Discovery {
 		return new DiscoveryClientDiscovery(discoveryClient, serviceId, refreshInterval);
 	}
 
-	static DiscoveryClientDiscovery fromBeanFactory(ListableBeanFactory beanFactory, String property, String serviceId,
-			Duration refreshInterval) {
-		ObjectProvider<DiscoveryClient> clients = beanFactory.getBeanProvider(DiscoveryClient.class);
-		// Spring Cloud's composite client is the primary one when there are several.
-		DiscoveryClient client = clients.getIfUnique();
-		if (client == null) {
-			throw new ClavierConfigurationException(property, MODEL, "there is no Spring Cloud DiscoveryClient bean",
-					"add a DiscoveryClient implementation (spring-cloud-starter-consul-discovery, "
-							+ "spring.cloud.discovery.client.simple.instances...), or use another discovery model");
+	/**
+	 * Creates a discovery over the application's {@link DiscoveryClient}, as the
+	 * {@link DiscoveryClientDiscoveryFactory} bean registered by
+	 * {@link ClavierDiscoveryClientConfiguration} chooses it: the entry point of the Clavier
+	 * configuration mapper for {@code discovery.model: discovery-client}.
+	 * @param beanFactory the application's bean factory
+	 * @param property the property that chose the model, named in the debug log line
+	 * @param serviceId the service id to ask for
+	 * @param refreshInterval how often to ask again, more than zero
+	 * @return the discovery
+	 * @throws IllegalStateException if there is no factory bean (Spring Cloud Commons is not on
+	 * the class path) or no single {@link DiscoveryClient} bean; the message says which
+	 */
+	public static DiscoveryClientDiscovery fromBeanFactory(ListableBeanFactory beanFactory, String property,
+			String serviceId, Duration refreshInterval) {
+		Objects.requireNonNull(beanFactory, "beanFactory");
+		Objects.requireNonNull(property, "property");
+		DiscoveryClientDiscoveryFactory factory = beanFactory.getBeanProvider(DiscoveryClientDiscoveryFactory.class)
+			.getIfAvailable();
+		if (factory == null) {
+			throw new IllegalStateException("Spring Cloud's DiscoveryClient support is not configured "
+					+ "(no DiscoveryClientDiscoveryFactory bean)");
 		}
-		return of(client, serviceId, refreshInterval);
+		DiscoveryClientDiscovery discovery = factory.create(serviceId, refreshInterval);
+		logger.debug("{}: {}", property, discovery);
+		return discovery;
 	}
 
 	/**
