@@ -307,11 +307,11 @@ class ClavierConcurrencyTests {
 			listener.subscribe(new ListenerObserver() {
 
 				@Override
-				public void probed(Listener source, Endpoint endpoint, boolean healthy, Duration latency,
+				public void probed(ListenerSnapshot source, Endpoint endpoint, boolean healthy, Duration latency,
 						@Nullable String error) {
 					long deadline = System.nanoTime() + WAIT.toNanos();
 					held.set(true);
-					while (!source.isClosed() && System.nanoTime() < deadline) {
+					while (!listener.isClosed() && System.nanoTime() < deadline) {
 						Thread.onSpinWait();
 					}
 				}
@@ -347,10 +347,10 @@ class ClavierConcurrencyTests {
 			listener.subscribe(new ListenerObserver() {
 
 				@Override
-				public void transitioned(Listener source, HealthTransition transition) {
+				public void transitioned(ListenerSnapshot source, HealthTransition transition) {
 					long deadline = System.nanoTime() + WAIT.toNanos();
 					held.set(true);
-					while (!source.isClosed() && System.nanoTime() < deadline) {
+					while (!listener.isClosed() && System.nanoTime() < deadline) {
 						Thread.onSpinWait();
 					}
 				}

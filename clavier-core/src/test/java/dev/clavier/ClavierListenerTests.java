@@ -19,6 +19,7 @@ import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scouts;
@@ -114,6 +115,25 @@ class ClavierListenerTests {
 	}
 
 	@Test
+	void endpointsWhenProbesChangeNoHealthShouldShowEachEndpointsLatestProbe() throws Exception {
+		Listener listener = this.clavier.addListener("svc", fast(StaticDiscovery.of(A, B, C)).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		List<EndpointState> first = listener.endpoints();
+		// Probes that change no health are published by patching only their own states: every
+		// endpoint must still show its own newest probe, in address order, and keep its health.
+		await().atMost(WAIT).untilAsserted(() -> {
+			List<EndpointState> now = listener.endpoints();
+			assertThat(now).extracting(EndpointState::endpoint).containsExactly(A, B, C);
+			for (int i = 0; i < 3; i++) {
+				assertThat(now.get(i).lastCheck()).isAfter(first.get(i).lastCheck());
+				assertThat(now.get(i).consecutiveSuccesses()).isGreaterThanOrEqualTo(3);
+				assertThat(now.get(i).status()).isEqualTo(HealthStatus.HEALTHY);
+			}
+		});
+		assertThat(listener.snapshot().selection().endpoints()).containsExactly(A, B, C);
+	}
+
+	@Test
 	void getEndpointWhenOneUnhealthyShouldOnlyReturnHealthyOnes() throws Exception {
 		this.scout.set(B.address(), Verdict.FAIL);
 		Listener listener = this.clavier.addListener("svc", fast(StaticDiscovery.of(A, B, C)).build());
@@ -133,7 +153,7 @@ class ClavierListenerTests {
 		Listener listener = this.clavier.addListener("svc", fast(StaticDiscovery.of(A)).rise(3).fall(2).build());
 		listener.subscribe(new ListenerObserver() {
 			@Override
-			public void transitioned(Listener source, HealthTransition transition) {
+			public void transitioned(ListenerSnapshot source, HealthTransition transition) {
 				transitions.add(transition);
 			}
 		});
@@ -364,14 +384,14 @@ class ClavierListenerTests {
 		List<List<EndpointState>> whenEmptied = new CopyOnWriteArrayList<>();
 		listener.subscribe(new ListenerObserver() {
 			@Override
-			public void discovered(Listener source, List<Endpoint> endpoints, Throwable error) {
+			public void discovered(ListenerSnapshot source, List<Endpoint> endpoints, Throwable error) {
 				if (endpoints.equals(List.of(B)) && whenDiscovered.isEmpty()) {
 					whenDiscovered.add(source.selection().endpoints());
 				}
 			}
 
 			@Override
-			public void selectionChanged(Listener source, List<Endpoint> selectable) {
+			public void selectionChanged(ListenerSnapshot source, List<Endpoint> selectable) {
 				if (selectable.isEmpty()) {
 					whenEmptied.add(source.endpoints());
 				}
@@ -566,7 +586,7 @@ class ClavierListenerTests {
 		Listener listener = this.clavier.addListener("svc", fast(StaticDiscovery.of(A)).build());
 		listener.subscribe(new ListenerObserver() {
 			@Override
-			public void probed(Listener source, Endpoint endpoint, boolean healthy, Duration latency, String error) {
+			public void probed(ListenerSnapshot source, Endpoint endpoint, boolean healthy, Duration latency, String error) {
 				throw new IllegalStateException("faulty observer");
 			}
 		});

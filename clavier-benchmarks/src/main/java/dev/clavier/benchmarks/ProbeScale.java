@@ -20,6 +20,7 @@ import dev.clavier.endpoint.Endpoint;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.TcpScout;
@@ -105,7 +106,7 @@ public final class ProbeScale {
 			listener.subscribe(new ListenerObserver() {
 
 				@Override
-				public void probed(Listener l, Endpoint endpoint, boolean healthy, Duration latency,
+				public void probed(ListenerSnapshot l, Endpoint endpoint, boolean healthy, Duration latency,
 						@Nullable String error) {
 					probes.increment();
 					if (!healthy) {

@@ -267,18 +267,18 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 		}
 
 		@Override
-		public void discovered(Listener listener, List<Endpoint> endpoints, @Nullable Throwable error) {
+		public void discovered(ListenerSnapshot listener, List<Endpoint> endpoints, @Nullable Throwable error) {
 			((error != null) ? this.discoveryFailure : this.discoverySuccess).increment();
 		}
 
 		@Override
-		public void probed(Listener listener, Endpoint endpoint, boolean healthy, Duration latency,
+		public void probed(ListenerSnapshot listener, Endpoint endpoint, boolean healthy, Duration latency,
 				@Nullable String error) {
 			((healthy) ? this.probeSuccess : this.probeFailure).record(latency);
 		}
 
 		@Override
-		public void transitioned(Listener listener, HealthTransition transition) {
+		public void transitioned(ListenerSnapshot listener, HealthTransition transition) {
 			this.transitions.get(transition.to()).increment();
 		}
 

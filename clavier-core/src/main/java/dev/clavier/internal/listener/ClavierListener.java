@@ -75,6 +75,12 @@ public final class ClavierListener implements Listener {
 
 	private volatile ListenerSnapshot snapshot;
 
+	/**
+	 * The snapshot's selection, written with it, for picks alone: one dependent load less on the
+	 * hot path (docs/benchmarks.md). Readers of anything else read {@link #snapshot}.
+	 */
+	private volatile Selection selection = Selection.empty();
+
 	private volatile boolean closed;
 
 	/**
@@ -113,7 +119,7 @@ public final class ClavierListener implements Listener {
 				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink()) : null;
 		this.draining = new DrainingPolicy(name, config, this.probes != null, scheduler, this::publishNow);
 		this.ejector = new OutlierEjector(config.outlierFailures(), this.table, this::execute, clock, this::ejected);
-		this.publisher = new SnapshotPublisher(this, config, scheduler, this.table, this.draining,
+		this.publisher = new SnapshotPublisher(name, config, scheduler, this.table, this.draining,
 				this.refresher::state, this.observers, this::publish);
 		this.readiness = new Readiness(name, this.publisher::ready);
 	}
@@ -137,15 +143,19 @@ public final class ClavierListener implements Listener {
 
 	@Override
 	public Endpoint getEndpoint() {
-		ListenerSnapshot current = this.snapshot;
-		Selection selection = current.selection();
-		if (!selection.isEmpty()) {
-			return selection.next();
+		Selection current = this.selection;
+		if (!current.isEmpty()) {
+			return current.next();
 		}
 		if (this.closed) {
 			throw new IllegalStateException("[" + this.name + "] listener is closed");
 		}
-		throw NoHealthyEndpointException.of(current);
+		throw NoHealthyEndpointException.of(this.snapshot);
+	}
+
+	@Override
+	public Selection selection() {
+		return this.selection;
 	}
 
 	@Override
@@ -201,6 +211,7 @@ public final class ClavierListener implements Listener {
 		}
 		this.closed = true;
 		ListenerSnapshot last = this.snapshot;
+		this.selection = Selection.empty();
 		this.snapshot = new ListenerSnapshot(this.name, this.config, Selection.empty(), last.endpoints(),
 				last.discovery(), last.ready(), true);
 		this.readiness.close();
@@ -243,12 +254,16 @@ public final class ClavierListener implements Listener {
 
 	private void publish(ListenerSnapshot next) {
 		if (!this.closed || next.closed()) {
+			this.selection = next.selection();
 			this.snapshot = next;
 		}
 	}
 
+	/**
+	 * Publishes now a change of what picks may be made from.
+	 */
 	private void publishNow() {
-		this.publisher.publishNow();
+		this.publisher.publishNow(true);
 	}
 
 	// --- the pipeline's steps, on the scheduler thread ---
@@ -289,16 +304,17 @@ public final class ClavierListener implements Listener {
 		HealthTransition transition = record.probed(passed, latency, detail, this.clock.instant());
 		String error = record.state().lastError();
 		Endpoint endpoint = record.endpoint();
-		this.observers.queue((observer) -> observer.probed(this, endpoint, passed, latency, error));
+		this.observers.queue((observer, snapshot) -> observer.probed(snapshot, endpoint, passed, latency, error));
 		HealthStatus after = null;
 		if (transition != null) {
 			after = transition.to();
 			logTransition(transition);
-			this.observers.queue((observer) -> observer.transitioned(this, transition));
+			this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
 		}
+		// Before readiness and draining, which may publish at once: then with this outcome.
+		this.publisher.publishSoon(record, transition != null);
 		this.readiness.done(record);
 		this.draining.probed(record, after);
-		this.publisher.publishSoon();
 	}
 
 	private void ejected(EndpointRecord record, HealthTransition transition) {
@@ -306,7 +322,7 @@ public final class ClavierListener implements Listener {
 			return;
 		}
 		logTransition(transition);
-		this.observers.queue((observer) -> observer.transitioned(this, transition));
+		this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
 		publishNow();
 	}
 
@@ -342,8 +358,9 @@ public final class ClavierListener implements Listener {
 		@Override
 		public void attempted(List<Endpoint> endpoints, @Nullable Throwable failure) {
 			ClavierListener.this.observers
-				.queue((observer) -> observer.discovered(ClavierListener.this, endpoints, failure));
-			publishNow();
+				.queue((observer, snapshot) -> observer.discovered(snapshot, endpoints, failure));
+			// What discovery did changed; what picks are made from changed in found(), if at all.
+			ClavierListener.this.publisher.publishNow(false);
 			if (failure == null) {
 				ClavierListener.this.readiness.discoveryAnswered();
 			}

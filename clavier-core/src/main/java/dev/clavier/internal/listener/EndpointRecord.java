@@ -63,6 +63,9 @@ final class EndpointRecord {
 	/** Whether its probe is due and waits for a free slot; owned by {@link ProbeScheduler}. */
 	boolean waitingForSlot;
 
+	/** Its place in the table's address order; owned by {@link EndpointTable}. */
+	int position;
+
 	/** Consecutive failed real calls; owned by {@link OutlierEjector}. */
 	final AtomicInteger callFailures = new AtomicInteger();
 

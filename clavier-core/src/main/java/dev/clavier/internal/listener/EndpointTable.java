@@ -1,7 +1,7 @@
 package dev.clavier.internal.listener;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -36,6 +36,9 @@ final class EndpointTable {
 	private final TreeMap<Endpoint, EndpointRecord> records = new TreeMap<>(ADDRESS_ORDER);
 
 	private volatile Map<Endpoint, EndpointRecord> index = Map.of();
+
+	/** The records in address order, each at its {@link EndpointRecord#position}. */
+	private List<EndpointRecord> ordered = List.of();
 
 	EndpointTable(int rise, int fall) {
 		this.rise = rise;
@@ -100,8 +103,12 @@ final class EndpointTable {
 		return this.records.containsKey(endpoint);
 	}
 
-	Collection<EndpointRecord> records() {
-		return this.records.values();
+	/**
+	 * Returns the records in address order, each at its {@link EndpointRecord#position}.
+	 * @return the records, unmodifiable
+	 */
+	List<EndpointRecord> records() {
+		return this.ordered;
 	}
 
 	int size() {
@@ -123,15 +130,20 @@ final class EndpointTable {
 		}
 		this.records.clear();
 		this.index = Map.of();
+		this.ordered = List.of();
 		return all;
 	}
 
 	private void reindex() {
 		Map<Endpoint, EndpointRecord> byEndpoint = new HashMap<>();
+		List<EndpointRecord> inOrder = new ArrayList<>(this.records.size());
 		for (EndpointRecord record : this.records.values()) {
 			byEndpoint.put(record.endpoint(), record);
+			record.position = inOrder.size();
+			inOrder.add(record);
 		}
 		this.index = Map.copyOf(byEndpoint);
+		this.ordered = Collections.unmodifiableList(inOrder);
 	}
 
 	/**

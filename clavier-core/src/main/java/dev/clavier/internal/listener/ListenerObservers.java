@@ -3,10 +3,11 @@ package dev.clavier.internal.listener;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class ListenerObservers {
 	private final CopyOnWriteArrayList<ListenerObserver> observers = new CopyOnWriteArrayList<>();
 
 	// Confined to the scheduler thread.
-	private final ArrayDeque<Consumer<ListenerObserver>> pending = new ArrayDeque<>();
+	private final ArrayDeque<BiConsumer<ListenerObserver, ListenerSnapshot>> pending = new ArrayDeque<>();
 
 	ListenerObservers(String name) {
 		this.name = name;
@@ -41,23 +42,24 @@ final class ListenerObservers {
 
 	/**
 	 * Queues an event for every observer.
-	 * @param event the call to make on each
+	 * @param event the call to make on each, with the snapshot it is delivered with
 	 */
-	void queue(Consumer<ListenerObserver> event) {
+	void queue(BiConsumer<ListenerObserver, ListenerSnapshot> event) {
 		if (!this.observers.isEmpty()) {
 			this.pending.addLast(event);
 		}
 	}
 
 	/**
-	 * Delivers the queued events, in order.
+	 * Delivers the queued events, in order, with the snapshot just published.
+	 * @param snapshot the snapshot that shows them
 	 */
-	void deliver() {
-		Consumer<ListenerObserver> event;
+	void deliver(ListenerSnapshot snapshot) {
+		BiConsumer<ListenerObserver, ListenerSnapshot> event;
 		while ((event = this.pending.pollFirst()) != null) {
 			for (ListenerObserver observer : this.observers) {
 				try {
-					event.accept(observer);
+					event.accept(observer, snapshot);
 				}
 				catch (RuntimeException ex) {
 					logger.warn("[{}] observer {} failed", this.name, observer, ex);

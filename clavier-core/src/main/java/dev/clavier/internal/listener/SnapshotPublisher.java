@@ -1,6 +1,7 @@
 package dev.clavier.internal.listener;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,13 +50,24 @@ final class SnapshotPublisher {
 
 	private final ListenerObservers observers;
 
-	private final Listener owner;
-
 	private final Consumer<ListenerSnapshot> out;
 
 	private ListenerSnapshot current;
 
 	private boolean pending;
+
+	/** Whether health, membership or draining changed since the selection was last worked out. */
+	private boolean pickableChanged;
+
+	/**
+	 * The states last shown, in the table's order (without draining endpoints), patched in place
+	 * for the records in {@link #changed}: a probe that changes no health then costs its own
+	 * state, not a walk over ten thousand records (each snapshot copies the array).
+	 */
+	private EndpointState[] shown = new EndpointState[0];
+
+	/** Records whose state changed, health apart, since the last snapshot. */
+	private final List<EndpointRecord> changed = new ArrayList<>();
 
 	private boolean fallbackEpisode;
 
@@ -65,7 +77,7 @@ final class SnapshotPublisher {
 
 	/**
 	 * Creates the publisher of one listener and publishes its first, empty snapshot.
-	 * @param owner the listener, for observer events
+	 * @param name the listener's name
 	 * @param config the listener's configuration
 	 * @param scheduler the engine's scheduler
 	 * @param table the listener's endpoints
@@ -74,11 +86,10 @@ final class SnapshotPublisher {
 	 * @param observers the listener's observers
 	 * @param out receives each snapshot (the listener's volatile field)
 	 */
-	SnapshotPublisher(Listener owner, ListenerConfig config, ScheduledExecutorService scheduler, EndpointTable table,
+	SnapshotPublisher(String name, ListenerConfig config, ScheduledExecutorService scheduler, EndpointTable table,
 			DrainingPolicy draining, Supplier<DiscoveryState> discovery, ListenerObservers observers,
 			Consumer<ListenerSnapshot> out) {
-		this.name = owner.name();
-		this.owner = owner;
+		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
 		this.table = table;
@@ -93,8 +104,15 @@ final class SnapshotPublisher {
 
 	/**
 	 * Publishes within the window, with whatever else changes until then.
+	 * @param record the record whose state changed
+	 * @param pickableChanged whether what picks may be made from changed (a health transition),
+	 * rather than only what is shown (a probe's latency)
 	 */
-	void publishSoon() {
+	void publishSoon(EndpointRecord record, boolean pickableChanged) {
+		this.pickableChanged |= pickableChanged;
+		if (!this.pickableChanged) {
+			this.changed.add(record);
+		}
 		if (this.pending || this.closed) {
 			return;
 		}
@@ -102,7 +120,7 @@ final class SnapshotPublisher {
 		try {
 			this.scheduler.schedule(() -> {
 				if (this.pending && !this.closed) {
-					publishNow();
+					publishNow(false);
 				}
 			}, this.table.size() * 1_000L, TimeUnit.NANOSECONDS);
 		}
@@ -112,24 +130,31 @@ final class SnapshotPublisher {
 	}
 
 	/**
-	 * Publishes a snapshot of this moment now, then delivers the observers' events.
+	 * Publishes a snapshot of this moment now, then delivers the observers' events. What picks
+	 * are made from is worked out again only when it may have changed: most probes change no
+	 * health, and at ten thousand endpoints working it out costs more than the rest.
+	 * @param pickableChanged whether what picks may be made from changed (health, membership,
+	 * draining), rather than only what is shown
 	 */
-	void publishNow() {
+	void publishNow(boolean pickableChanged) {
 		this.pending = false;
+		this.pickableChanged |= pickableChanged;
 		if (this.closed) {
 			return;
 		}
-		Selection selection = select();
-		ListenerSnapshot next = new ListenerSnapshot(this.name, this.config, selection, states(), this.discovery.get(),
+		List<EndpointState> states = states();
+		Selection selection = this.pickableChanged ? select() : this.current.selection();
+		this.pickableChanged = false;
+		ListenerSnapshot next = new ListenerSnapshot(this.name, this.config, selection, states, this.discovery.get(),
 				this.ready, false);
 		Selection before = this.current.selection();
 		this.current = next;
 		this.out.accept(next);
 		if (selection != before) {
 			List<Endpoint> pickable = selection.endpoints();
-			this.observers.queue((observer) -> observer.selectionChanged(this.owner, pickable));
+			this.observers.queue((observer, snapshot) -> observer.selectionChanged(snapshot, pickable));
 		}
-		this.observers.deliver();
+		this.observers.deliver(next);
 	}
 
 	/**
@@ -137,7 +162,7 @@ final class SnapshotPublisher {
 	 */
 	void ready() {
 		this.ready = true;
-		publishNow();
+		publishNow(false);
 	}
 
 	/**
@@ -207,24 +232,38 @@ final class SnapshotPublisher {
 	}
 
 	private List<EndpointState> states() {
-		List<EndpointState> states = new ArrayList<>(this.table.size() + this.draining.draining().size());
-		if (this.draining.isEmpty()) {
-			for (EndpointRecord record : this.table.records()) {
-				states.add(record.state());
+		List<EndpointRecord> records = this.table.records();
+		if (!this.pickableChanged && this.draining.isEmpty() && this.shown.length == records.size()) {
+			for (EndpointRecord record : this.changed) {
+				if (!record.isRemoved()) {
+					this.shown[record.position] = record.state();
+				}
 			}
-			return states;
+			this.changed.clear();
+			return Arrays.asList(this.shown);
+		}
+		this.changed.clear();
+		if (this.draining.isEmpty()) {
+			EndpointState[] states = new EndpointState[records.size()];
+			for (EndpointRecord record : records) {
+				states[record.position] = record.state();
+			}
+			this.shown = states;
+			return Arrays.asList(states);
 		}
 		// Draining endpoints are shown with their last state and a cause saying they left
 		// discovery, so that every endpoint picks can return is listed; one that discovery
 		// found again is shown once, as discovered.
-		List<EndpointRecord> shown = new ArrayList<>(this.table.records());
+		this.shown = new EndpointState[0];
+		List<EndpointRecord> listed = new ArrayList<>(records);
 		for (EndpointRecord record : this.draining.draining()) {
 			if (!this.table.contains(record.endpoint())) {
-				shown.add(record);
+				listed.add(record);
 			}
 		}
-		shown.sort((a, b) -> EndpointTable.ADDRESS_ORDER.compare(a.endpoint(), b.endpoint()));
-		for (EndpointRecord record : shown) {
+		listed.sort((a, b) -> EndpointTable.ADDRESS_ORDER.compare(a.endpoint(), b.endpoint()));
+		List<EndpointState> states = new ArrayList<>(listed.size());
+		for (EndpointRecord record : listed) {
 			states.add(record.state());
 		}
 		return states;

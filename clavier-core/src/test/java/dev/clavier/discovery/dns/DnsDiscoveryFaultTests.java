@@ -12,6 +12,7 @@ import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.DnsFault;
 import dev.clavier.test.SrvTarget;
@@ -74,7 +75,7 @@ class DnsDiscoveryFaultTests {
 		listener.subscribe(new ListenerObserver() {
 
 			@Override
-			public void discovered(Listener source, List<Endpoint> endpoints, @Nullable Throwable failure) {
+			public void discovered(ListenerSnapshot source, List<Endpoint> endpoints, @Nullable Throwable failure) {
 				if (failure == null) {
 					recoveredAt.compareAndSet(0, System.nanoTime());
 				}

@@ -11,6 +11,7 @@ import dev.clavier.ClavierObserver;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerObserver;
+import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.Selection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,10 +64,10 @@ final class ClavierServiceView implements InitializingBean, DisposableBean {
 	private final ListenerObserver selectionObserver = new ListenerObserver() {
 
 		@Override
-		public void selectionChanged(Listener listener, List<Endpoint> selectable) {
-			if (listener == ClavierServiceView.this.listener) {
-				emit();
-			}
+		public void selectionChanged(ListenerSnapshot listener, List<Endpoint> selectable) {
+			// Events of a listener the view has left (removed, replaced by one of the same name)
+			// are harmless: emit() reads the listener the view is attached to now.
+			emit();
 		}
 
 	};
