@@ -655,4 +655,122 @@ class ClavierListenerTests {
 		assertThat(status(listener, A)).isEqualTo(HealthStatus.HEALTHY);
 	}
 
+	/**
+	 * Returns a configuration whose interval is ten minutes, so that a healthy endpoint is probed
+	 * once in a test, with the given fast and down intervals.
+	 */
+	private ListenerConfig.Builder stateDependent(dev.clavier.discovery.Discovery discovery, Duration fastInterval,
+			Duration downInterval) {
+		return slow(discovery).timeout(Duration.ofMillis(10)).fastInterval(fastInterval).downInterval(downInterval);
+	}
+
+	/**
+	 * Waits until a listener of its own has probed C, every 20 ms, {@code ticks} more times: a
+	 * clock in probes, so that a test can show another endpoint was not probed on a 20 ms
+	 * schedule meanwhile without timing anything.
+	 */
+	private void awaitClockTicks(int ticks) {
+		if (this.clavier.listener("clock").isEmpty()) {
+			this.clavier.addListener("clock",
+					fast(StaticDiscovery.of(C)).interval(Duration.ofMillis(20)).timeout(Duration.ofMillis(10)).build());
+		}
+		int start = this.scout.probes(C.address());
+		await().atMost(WAIT).until(() -> this.scout.probes(C.address()) >= start + ticks);
+	}
+
+	@Test
+	void probeWhenHealthyShouldWaitTheIntervalAndWhenUnhealthyTheDownInterval() throws Exception {
+		this.scout.set(B.address(), Verdict.FAIL);
+		Listener listener = this.clavier.addListener("svc",
+				stateDependent(StaticDiscovery.of(A, B), Duration.ofMillis(20), Duration.ofMillis(20)).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		await().atMost(WAIT).until(() -> this.scout.probes(B.address()) >= 10);
+		assertThat(status(listener, B)).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(status(listener, A)).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(this.scout.probes(A.address())).isEqualTo(1);
+	}
+
+	@Test
+	void probeWhenHealthyEndpointFailsShouldUseTheFastIntervalUntilItFalls() throws Exception {
+		Listener listener = this.clavier.addListener("svc",
+				stateDependent(StaticDiscovery.of(A), Duration.ofMillis(20), Duration.ofMinutes(10)).fall(3).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		this.scout.set(A.address(), Verdict.FAIL);
+		listener.probeNow();
+		// At the ten-minute interval the second and third failures would take twenty minutes.
+		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.UNHEALTHY);
+		assertThat(this.scout.probes(A.address())).isEqualTo(4);
+		assertThat(listener.endpoints().get(0).consecutiveFailures()).isEqualTo(3);
+		// Fallen, it waits the ten-minute down interval.
+		awaitClockTicks(10);
+		assertThat(this.scout.probes(A.address())).isEqualTo(4);
+	}
+
+	@Test
+	void probeWhenHealthyEndpointFailsOnceThenPassesShouldReturnToTheInterval() throws Exception {
+		Listener listener = this.clavier.addListener("svc",
+				stateDependent(StaticDiscovery.of(A), Duration.ofMillis(20), Duration.ofMillis(20)).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		this.scout.script(A.address(), Verdict.FAIL, Verdict.PASS);
+		listener.probeNow();
+		await().atMost(WAIT).until(() -> this.scout.probes(A.address()) == 3
+				&& listener.endpoints().get(0).consecutiveSuccesses() == 1);
+		assertThat(status(listener, A)).isEqualTo(HealthStatus.HEALTHY);
+		awaitClockTicks(10);
+		assertThat(this.scout.probes(A.address())).isEqualTo(3);
+	}
+
+	@Test
+	void probeWhenUnhealthyEndpointPassesShouldUseTheFastIntervalUntilItRises() throws Exception {
+		Listener listener = this.clavier.addListener("svc",
+				stateDependent(StaticDiscovery.of(A), Duration.ofMillis(20), Duration.ofMinutes(10)).rise(3)
+					.fall(1)
+					.build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		this.scout.set(A.address(), Verdict.FAIL);
+		listener.probeNow();
+		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.UNHEALTHY);
+		assertThat(this.scout.probes(A.address())).isEqualTo(2);
+		this.scout.set(A.address(), Verdict.PASS);
+		listener.probeNow();
+		// Once healthy it needs rise (3) passes; at the ten-minute down interval they would take twenty minutes.
+		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.HEALTHY);
+		assertThat(this.scout.probes(A.address())).isEqualTo(5);
+		assertThat(listener.endpoints().get(0).consecutiveSuccesses()).isEqualTo(3);
+		// Risen, it waits the ten-minute interval.
+		awaitClockTicks(10);
+		assertThat(this.scout.probes(A.address())).isEqualTo(5);
+	}
+
+	@Test
+	void probeWhenFastIntervalShorterThanTimeoutShouldStartEachProbeOnlyAfterThePreviousEnded() throws Exception {
+		Listener listener = this.clavier.addListener("svc",
+				stateDependent(StaticDiscovery.of(A), Duration.ofMillis(5), Duration.ofMinutes(10)).timeout(Duration.ofMillis(100))
+					.fall(3)
+					.build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		this.scout.set(A.address(), Verdict.HANG);
+		listener.probeNow();
+		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.UNHEALTHY);
+		assertThat(this.scout.probes(A.address())).isEqualTo(4);
+		assertThat(this.scout.maxConcurrent.get()).isEqualTo(1);
+		assertThat(listener.endpoints().get(0).lastError()).isEqualTo("timed out after 100ms");
+	}
+
+	@Test
+	void endpointWhenItLeavesDiscoveryBetweenStatesShouldNoLongerBeProbed() throws Exception {
+		MutableDiscovery discovery = new MutableDiscovery(Duration.ofMillis(20), A);
+		Listener listener = this.clavier.addListener("svc",
+				stateDependent(discovery, Duration.ofMillis(20), Duration.ofMinutes(10)).fall(1000).build());
+		assertThat(listener.awaitReady(WAIT)).isTrue();
+		this.scout.set(A.address(), Verdict.FAIL);
+		listener.probeNow();
+		await().atMost(WAIT).until(() -> this.scout.probes(A.address()) >= 5);
+		discovery.set(B);
+		await().atMost(WAIT).until(() -> this.scout.released.contains(A.address()));
+		int probes = this.scout.probes(A.address());
+		awaitClockTicks(10);
+		assertThat(this.scout.probes(A.address())).isEqualTo(probes);
+	}
+
 }

@@ -1,6 +1,9 @@
 package dev.clavier;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +31,9 @@ final class ScriptedScout implements Scout {
 
 	private final Map<String, AtomicInteger> probes = new ConcurrentHashMap<>();
 
+	/** Verdicts of the next probes per endpoint, used up one per probe before {@link #verdicts}. */
+	private final Map<String, Queue<Verdict>> scripts = new ConcurrentHashMap<>();
+
 	private final Map<String, AtomicInteger> concurrent = new ConcurrentHashMap<>();
 
 	final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -42,6 +48,14 @@ final class ScriptedScout implements Scout {
 
 	void set(String address, Verdict verdict) {
 		this.verdicts.put(address, verdict);
+	}
+
+	/**
+	 * Scripts the verdicts of the next probes of an endpoint, one per probe; then the verdict
+	 * {@link #set} or the default applies again.
+	 */
+	void script(String address, Verdict... next) {
+		this.scripts.computeIfAbsent(address, (key) -> new ConcurrentLinkedQueue<>()).addAll(List.of(next));
 	}
 
 	void setAll(Verdict verdict) {
@@ -70,7 +84,10 @@ final class ScriptedScout implements Scout {
 				AtomicInteger running = ScriptedScout.this.concurrent.computeIfAbsent(address, (key) -> new AtomicInteger());
 				int now = running.incrementAndGet();
 				ScriptedScout.this.maxConcurrent.accumulateAndGet(now, Math::max);
-				Verdict verdict = ScriptedScout.this.verdicts.getOrDefault(address, ScriptedScout.this.defaultVerdict);
+				Queue<Verdict> script = ScriptedScout.this.scripts.get(address);
+				Verdict scripted = (script != null) ? script.poll() : null;
+				Verdict verdict = (scripted != null) ? scripted
+						: ScriptedScout.this.verdicts.getOrDefault(address, ScriptedScout.this.defaultVerdict);
 				CompletableFuture<ProbeResult> result = switch (verdict) {
 					case PASS -> CompletableFuture.completedFuture(ProbeResult.passed("ok"));
 					case FAIL -> CompletableFuture.completedFuture(ProbeResult.failed("scripted failure"));

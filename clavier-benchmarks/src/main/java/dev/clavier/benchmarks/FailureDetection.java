@@ -29,9 +29,11 @@ import reactor.core.Disposable;
 /**
  * Failure detection: three HTTP backends (127.0.0.1..3, one port) under a steady load of one
  * real call every 10 ms; one backend is stopped at a random moment; reports how long it stays
- * in rotation and how many calls fail, for Clavier with active checks only, Clavier with
- * passive outlier detection ({@code reportCall}, one failure ejects), and Spring Cloud's
- * health-check supplier at the same interval.
+ * in rotation and how many calls fail, then, restarted at a random moment, how long it takes
+ * to return; for Clavier with active checks only (with the default fast interval, and with
+ * fast and down intervals equal to the interval as before they existed), Clavier with passive
+ * outlier detection ({@code reportCall}, one failure ejects), and Spring Cloud's health-check
+ * supplier at the same interval.
  * <p>
  * {@code java -cp benchmarks.jar dev.clavier.benchmarks.FailureDetection [trials]}
  */
@@ -68,8 +70,9 @@ public final class FailureDetection {
 		System.out.printf("interval %s, timeout %s, fall %d (Clavier), one call every 10 ms, %d trials%n", INTERVAL,
 				TIMEOUT, FALL, trials);
 		List<String> rows = new ArrayList<>();
-		rows.add(run("clavier-active", () -> clavier(backends, 0), backends, trials));
-		rows.add(run("clavier-passive", () -> clavier(backends, 1), backends, trials));
+		rows.add(run("clavier-active-one-interval", () -> clavier(backends, 0, INTERVAL), backends, trials));
+		rows.add(run("clavier-active", () -> clavier(backends, 0, null), backends, trials));
+		rows.add(run("clavier-passive", () -> clavier(backends, 1, null), backends, trials));
 		rows.add(run("spring-cloud-health-check", () -> springCloud(backends), backends, trials));
 		System.out.println();
 		rows.forEach(System.out::println);
@@ -81,6 +84,7 @@ public final class FailureDetection {
 			throws Exception {
 		List<Double> detection = new ArrayList<>();
 		List<Double> failed = new ArrayList<>();
+		List<Double> recovery = new ArrayList<>();
 		TestHttpBackend victim = backends.get(1);
 		String target = victim.hostAndPort();
 		try (Subject subject = factory.get()) {
@@ -88,6 +92,7 @@ public final class FailureDetection {
 				if (CallLoop.awaitNanos(() -> subject.size() == backends.size(), Duration.ofSeconds(20)) < 0) {
 					throw new IllegalStateException(name + ": backends not all healthy");
 				}
+				boolean restarted = false;
 				try (CallLoop loop = new CallLoop(subject, Duration.ofMillis(10))) {
 					Thread.sleep(1000 + ThreadLocalRandom.current().nextInt(1000));
 					long stop = System.nanoTime();
@@ -98,26 +103,45 @@ public final class FailureDetection {
 					List<CallLoop.Call> calls = loop.callsSince(stop);
 					long failures = calls.stream().filter((c) -> !c.ok()).count();
 					double ms = (out < 0) ? Double.NaN : (out - stop) / 1e6;
+					// Restarted at a random moment of the probe cycle, as it was stopped.
+					Thread.sleep(ThreadLocalRandom.current().nextInt(1000));
+					long restart = System.nanoTime();
+					victim.start();
+					restarted = true;
+					long back = CallLoop.awaitNanos(() -> subject.inRotation(target), Duration.ofSeconds(15));
+					double backMs = (back < 0) ? Double.NaN : (back - restart) / 1e6;
 					detection.add(ms);
 					failed.add((double) failures);
-					System.out.printf(Locale.ROOT, "%s trial %d: out of rotation after %.0f ms, %d of %d calls failed%n", name,
-							trial + 1, ms, failures, calls.size());
+					recovery.add(backMs);
+					System.out.printf(Locale.ROOT,
+							"%s trial %d: out of rotation after %.0f ms, %d of %d calls failed, back after %.0f ms%n", name,
+							trial + 1, ms, failures, calls.size(), backMs);
 				}
 				finally {
-					victim.start();
+					if (!restarted) {
+						victim.start();
+					}
 				}
 			}
 		}
-		return String.format(Locale.ROOT, "%-26s out of rotation (ms): %s; failed calls: %s", name,
-				CallLoop.stats(detection), CallLoop.stats(failed));
+		return String.format(Locale.ROOT, "%-27s out of rotation (ms): %s; failed calls: %s; back in rotation (ms): %s",
+				name, CallLoop.stats(detection), CallLoop.stats(failed), CallLoop.stats(recovery));
 	}
 
-	private static Subject clavier(List<TestHttpBackend> backends, int outlierFailures) {
+	/**
+	 * Returns Clavier on the backends.
+	 * @param outlierFailures failed calls that eject, 0 for active checks only
+	 * @param fixedInterval the fast and down interval, or {@code null} for their defaults
+	 */
+	private static Subject clavier(List<TestHttpBackend> backends, int outlierFailures,
+			@Nullable Duration fixedInterval) {
 		Clavier clavier = Clavier.create();
 		Listener listener = clavier.addListener("backend", ListenerConfig
 			.builder(StaticDiscovery.of(backends.stream().map((b) -> Endpoint.parse(b.hostAndPort(), 0)).toList()))
 			.scout(HttpScout.builder().path(TestHttpBackend.DEFAULT_HEALTH_PATH).build())
 			.interval(INTERVAL)
+			.fastInterval(fixedInterval)
+			.downInterval(fixedInterval)
 			.timeout(TIMEOUT)
 			.fall(FALL)
 			.outlierFailures(outlierFailures)

@@ -106,6 +106,20 @@ public final class HealthTracker {
 	}
 
 	/**
+	 * Returns whether the endpoint is between states: HEALTHY with failed probes in a row, not
+	 * yet {@code fall} of them, or UNHEALTHY with passed probes in a row, not yet enough to rise.
+	 * The engine probes such an endpoint at the fast interval (HAProxy's {@code fastinter}).
+	 * @return {@code true} while a transition has begun and is not decided
+	 */
+	public boolean betweenStates() {
+		return switch (this.status) {
+			case HEALTHY -> this.failures > 0;
+			case UNHEALTHY -> this.successes > 0;
+			case UNKNOWN -> false;
+		};
+	}
+
+	/**
 	 * Returns the probes in a row that passed, up to now.
 	 * @return the count
 	 */

@@ -25,9 +25,14 @@ import org.jspecify.annotations.Nullable;
  * @param discovery how endpoints are found
  * @param scout how endpoints are probed
  * @param filter how one endpoint is picked
- * @param interval time between two probes of one endpoint
- * @param timeout how long a probe may take before it fails; below {@code interval}
- * @param jitter fraction of {@code interval} by which each wait varies at random, in [0, 0.5]
+ * @param interval time between two probes of one healthy endpoint (HAProxy's {@code inter})
+ * @param fastInterval time between two probes of an endpoint between states: a healthy one whose
+ * last probe failed, an unhealthy one whose last probe passed (HAProxy's {@code fastinter}); at most
+ * {@code interval}
+ * @param downInterval time between two probes of an unhealthy endpoint (HAProxy's {@code downinter});
+ * above {@code timeout}
+ * @param timeout how long a probe may take before it fails; below {@code interval} and {@code downInterval}
+ * @param jitter fraction of each wait (interval, fast or down interval) by which it varies at random, in [0, 0.5]
  * @param rise consecutive successes that make an unhealthy endpoint healthy
  * @param fall consecutive failures that make a healthy endpoint unhealthy
  * @param ignoreHealth whether picks ignore health and use every discovered endpoint (the original's StatusJump)
@@ -41,13 +46,24 @@ import org.jspecify.annotations.Nullable;
  * @param maxProbesInFlight most probes of the listener running at once; probes that fall due beyond
  * it wait for a free slot, in order, their timeout not running yet
  */
-public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration timeout,
-		double jitter, int rise, int fall, boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty,
-		Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures,
-		int maxProbesInFlight) {
+public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval,
+		Duration fastInterval, Duration downInterval, Duration timeout, double jitter, int rise, int fall,
+		boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout,
+		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+	/**
+	 * What the default fast interval is of the interval: a quarter, so 1.25 s for the default
+	 * 5 s. A healthy endpoint is still probed every interval, so the steady probe rate does not
+	 * change; the extra probes are at most {@code fall - 1} per failure and {@code rise - 1} per
+	 * recovery. With fall 2 the second, confirming, probe comes a quarter interval after the
+	 * first failed one instead of a whole interval: detection takes 0 to 1.25 intervals instead
+	 * of 1 to 2 (measured in docs/benchmarks.md, part 4), while a blip shorter than a quarter
+	 * interval still fails one probe only and does not take the endpoint out.
+	 */
+	public static final int DEFAULT_FAST_INTERVAL_DIVISOR = 4;
 
 	/** Default probe timeout: 2 seconds, as the original's TCP and HTTP checks. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -92,10 +108,19 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		Objects.requireNonNull(filter, "filter");
 		Objects.requireNonNull(allDownPolicy, "allDownPolicy");
 		checkPositive("interval", interval);
+		checkPositive("fastInterval", fastInterval);
+		checkPositive("downInterval", downInterval);
 		checkPositive("timeout", timeout);
 		if (timeout.compareTo(interval) >= 0) {
 			throw new InvalidOptionException("timeout", timeout,
 					"< interval " + interval + ", so that probes never overlap");
+		}
+		if (fastInterval.compareTo(interval) > 0) {
+			throw new InvalidOptionException("fastInterval", fastInterval, "<= interval " + interval);
+		}
+		if (downInterval.compareTo(timeout) <= 0) {
+			throw new InvalidOptionException("downInterval", downInterval,
+					"> timeout " + timeout + ", so that probes never overlap");
 		}
 		checkJitter(jitter);
 		checkAtLeast("rise", rise, 1, ">= 1");
@@ -109,6 +134,48 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 		checkAtLeast("outlierFailures", outlierFailures, 0, ">= 0, 0 turns it off");
 		checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
+	}
+
+	/**
+	 * Creates a configuration with the default fast and down intervals for {@code interval}
+	 * ({@link #defaultFastInterval}, and {@code interval} itself), checking every rule the
+	 * builder checks. The constructor of the configurations without state-dependent intervals.
+	 * @param discovery how endpoints are found
+	 * @param scout how endpoints are probed
+	 * @param filter how one endpoint is picked
+	 * @param interval time between two probes of one endpoint
+	 * @param timeout how long a probe may take before it fails; below {@code interval}
+	 * @param jitter fraction of each wait by which it varies at random, in [0, 0.5]
+	 * @param rise consecutive successes that make an unhealthy endpoint healthy
+	 * @param fall consecutive failures that make a healthy endpoint unhealthy
+	 * @param ignoreHealth whether picks ignore health and use every discovered endpoint
+	 * @param allDownPolicy what picks do when endpoints are discovered but none is healthy
+	 * @param clearOnEmpty whether an empty discovery answer empties a non-empty set
+	 * @param discoveryTimeout how long one discovery attempt may take
+	 * @param discoveryRetryMin first wait after a failed discovery attempt
+	 * @param discoveryRetryMax longest wait between failed discovery attempts
+	 * @param outlierFailures consecutive failed real calls that eject an endpoint; 0 turns it off
+	 * @param maxProbesInFlight most probes of the listener running at once
+	 * @throws InvalidOptionException naming the first option that breaks a rule
+	 */
+	public ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration timeout,
+			double jitter, int rise, int fall, boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty,
+			Duration discoveryTimeout, Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures,
+			int maxProbesInFlight) {
+		this(discovery, scout, filter, interval, defaultFastInterval(checkPositive("interval", interval)), interval,
+				timeout, jitter, rise, fall, ignoreHealth, allDownPolicy, clearOnEmpty, discoveryTimeout,
+				discoveryRetryMin, discoveryRetryMax, outlierFailures, maxProbesInFlight);
+	}
+
+	/**
+	 * Returns the fast interval used when none is set: a quarter of the interval
+	 * ({@link #DEFAULT_FAST_INTERVAL_DIVISOR}), 1.25 s for the default 5 s.
+	 * @param interval the interval, more than zero
+	 * @return the default fast interval, more than zero
+	 */
+	public static Duration defaultFastInterval(Duration interval) {
+		Duration fast = interval.dividedBy(DEFAULT_FAST_INTERVAL_DIVISOR);
+		return fast.isZero() ? interval : fast;
 	}
 
 	/**
@@ -129,7 +196,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 	}
 
 	/**
-	 * Returns a builder that starts from this configuration.
+	 * Returns a builder that starts from this configuration. A fast or down interval equal to
+	 * its default stays a default: it follows the interval if the builder changes it.
 	 * @return the builder
 	 */
 	public Builder toBuilder() {
@@ -137,6 +205,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.scout(this.scout)
 			.filter(this.filter)
 			.interval(this.interval)
+			.fastInterval(this.fastInterval.equals(defaultFastInterval(this.interval)) ? null : this.fastInterval)
+			.downInterval(this.downInterval.equals(this.interval) ? null : this.downInterval)
 			.timeout(this.timeout)
 			.jitter(this.jitter)
 			.rise(this.rise)
@@ -187,6 +257,10 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private Filter filter = Filters.roundRobin();
 
 		private Duration interval = DEFAULT_INTERVAL;
+
+		private @Nullable Duration fastInterval;
+
+		private @Nullable Duration downInterval;
 
 		private Duration timeout = DEFAULT_TIMEOUT;
 
@@ -246,7 +320,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
-		 * Sets the time between two probes of one endpoint. Default: 5 s.
+		 * Sets the time between two probes of one healthy endpoint (HAProxy's {@code inter}), the
+		 * steady probe rate. Default: 5 s.
 		 * @param interval the interval, more than zero
 		 * @return this builder
 		 */
@@ -256,7 +331,37 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
-		 * Sets how long a probe may take before it fails. Default: 2 s; must stay below the interval.
+		 * Sets the time between two probes of an endpoint between states (HAProxy's
+		 * {@code fastinter}): a healthy endpoint whose last probe failed, until it passes again or
+		 * falls, and an unhealthy one whose last probe passed, until it rises or fails again. At
+		 * most {@code fall - 1} and {@code rise - 1} probes come this soon in a row, so the steady
+		 * probe rate stays that of the interval. It may be shorter than the timeout: a probe that
+		 * outlives it is followed by the next as soon as it ends, never alongside. Default: a
+		 * quarter of the interval ({@link ListenerConfig#defaultFastInterval}); at most the interval.
+		 * @param fastInterval the fast interval, more than zero, or {@code null} for the default
+		 * @return this builder
+		 */
+		public Builder fastInterval(@Nullable Duration fastInterval) {
+			this.fastInterval = (fastInterval != null) ? checkPositive("fastInterval", fastInterval) : null;
+			return this;
+		}
+
+		/**
+		 * Sets the time between two probes of an unhealthy endpoint (HAProxy's {@code downinter}),
+		 * which bounds how long a recovered endpoint waits for its first passing probe. Longer
+		 * than the interval spares dead endpoints, shorter brings them back sooner. Default: the
+		 * interval; must stay above the timeout.
+		 * @param downInterval the down interval, more than zero, or {@code null} for the default
+		 * @return this builder
+		 */
+		public Builder downInterval(@Nullable Duration downInterval) {
+			this.downInterval = (downInterval != null) ? checkPositive("downInterval", downInterval) : null;
+			return this;
+		}
+
+		/**
+		 * Sets how long a probe may take before it fails. Default: 2 s; must stay below the interval
+		 * and the down interval.
 		 * @param timeout the timeout, more than zero
 		 * @return this builder
 		 */
@@ -266,8 +371,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
-		 * Sets the fraction of the interval by which each wait varies at random, so that
-		 * probes of many endpoints spread out. Default: 0.1.
+		 * Sets the fraction of each wait (interval, fast or down interval) by which it varies at
+		 * random, so that probes of many endpoints spread out. Default: 0.1.
 		 * @param jitter the fraction, 0 to 0.5
 		 * @return this builder
 		 */
@@ -391,8 +496,11 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 				throw new IllegalStateException("discovery: not set (expected: a Discovery such as DnsDiscovery or StaticDiscovery)");
 			}
 			Scout scout = (this.scout != null) ? this.scout : TcpScout.builder().build();
-			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, this.timeout, this.jitter, this.rise,
-					this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
+			Duration fastInterval = (this.fastInterval != null) ? this.fastInterval
+					: defaultFastInterval(this.interval);
+			Duration downInterval = (this.downInterval != null) ? this.downInterval : this.interval;
+			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, fastInterval, downInterval,
+					this.timeout, this.jitter, this.rise, this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
 					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight);
 		}
 

@@ -79,4 +79,52 @@ class HealthTrackerTests {
 		assertThat(tracker.failures()).isZero();
 	}
 
+	@Test
+	void betweenStatesWhenHealthyShouldHoldFromTheFirstFailureUntilItFallsOrPasses() {
+		HealthTracker tracker = new HealthTracker(2, 3);
+		assertThat(tracker.betweenStates()).isFalse();
+		tracker.record(true);
+		assertThat(tracker.betweenStates()).isFalse();
+		tracker.record(false);
+		assertThat(tracker.betweenStates()).isTrue();
+		tracker.record(true);
+		assertThat(tracker.betweenStates()).isFalse();
+		tracker.record(false);
+		tracker.record(false);
+		assertThat(tracker.betweenStates()).isTrue();
+		assertThat(tracker.record(false)).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(tracker.betweenStates()).isFalse();
+	}
+
+	@Test
+	void betweenStatesWhenUnhealthyShouldHoldFromTheFirstPassUntilItRisesOrFails() {
+		HealthTracker tracker = new HealthTracker(3, 1);
+		tracker.record(true);
+		tracker.record(false);
+		assertThat(tracker.betweenStates()).isFalse();
+		tracker.record(true);
+		assertThat(tracker.betweenStates()).isTrue();
+		tracker.record(false);
+		assertThat(tracker.betweenStates()).isFalse();
+		tracker.record(true);
+		tracker.record(true);
+		assertThat(tracker.betweenStates()).isTrue();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(tracker.betweenStates()).isFalse();
+	}
+
+	@Test
+	void betweenStatesWhenOnePassDecidesShouldNeverHold() {
+		HealthTracker neverHealthy = new HealthTracker(3, 1);
+		neverHealthy.record(false);
+		neverHealthy.record(false);
+		assertThat(neverHealthy.betweenStates()).isFalse();
+		HealthTracker ejected = new HealthTracker(3, 1);
+		ejected.record(true);
+		assertThat(ejected.eject()).isTrue();
+		assertThat(ejected.betweenStates()).isFalse();
+		assertThat(ejected.record(true)).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(ejected.betweenStates()).isFalse();
+	}
+
 }

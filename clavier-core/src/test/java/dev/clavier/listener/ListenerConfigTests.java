@@ -122,4 +122,81 @@ class ListenerConfigTests {
 		assertThat(ex).hasMessage("rise: 0 (expected: >= 1)");
 	}
 
+	@Test
+	void buildShouldDeriveFastAndDownIntervalsFromTheInterval() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery).build();
+		assertThat(config.fastInterval()).isEqualTo(Duration.ofMillis(1250));
+		assertThat(config.downInterval()).isEqualTo(Duration.ofSeconds(5));
+		ListenerConfig shorter = ListenerConfig.builder(this.discovery)
+			.interval(Duration.ofSeconds(1))
+			.timeout(Duration.ofMillis(500))
+			.build();
+		assertThat(shorter.fastInterval()).isEqualTo(Duration.ofMillis(250));
+		assertThat(shorter.downInterval()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(ListenerConfig.defaultFastInterval(Duration.ofNanos(3))).isEqualTo(Duration.ofNanos(3));
+	}
+
+	@Test
+	void toBuilderWhenIntervalChangesShouldKeepSetIntervalsAndMoveDefaultOnes() {
+		ListenerConfig derived = ListenerConfig.builder(this.discovery).build();
+		ListenerConfig moved = derived.toBuilder().interval(Duration.ofSeconds(20)).build();
+		assertThat(moved.fastInterval()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(moved.downInterval()).isEqualTo(Duration.ofSeconds(20));
+		ListenerConfig set = ListenerConfig.builder(this.discovery)
+			.fastInterval(Duration.ofMillis(300))
+			.downInterval(Duration.ofSeconds(30))
+			.build();
+		assertThat(set.toBuilder().build()).isEqualTo(set);
+		ListenerConfig kept = set.toBuilder().interval(Duration.ofSeconds(20)).build();
+		assertThat(kept.fastInterval()).isEqualTo(Duration.ofMillis(300));
+		assertThat(kept.downInterval()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(set.toBuilder().fastInterval(null).downInterval(null).build().fastInterval())
+			.isEqualTo(Duration.ofMillis(1250));
+	}
+
+	@Test
+	void constructorWithoutStateDependentIntervalsShouldUseTheirDefaults() {
+		ListenerConfig config = new ListenerConfig(this.discovery, Scouts.none(), Filters.roundRobin(),
+				Duration.ofSeconds(2), Duration.ofSeconds(1), 0, 2, 2, false, AllDownPolicy.FAIL, false,
+				ListenerConfig.DEFAULT_DISCOVERY_TIMEOUT, ListenerConfig.DEFAULT_DISCOVERY_RETRY_MIN,
+				ListenerConfig.DEFAULT_DISCOVERY_RETRY_MAX, 0, 1);
+		assertThat(config.fastInterval()).isEqualTo(Duration.ofMillis(500));
+		assertThat(config.downInterval()).isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void stateDependentIntervalSettersShouldRejectBadValuesAtOnce() {
+		ListenerConfig.Builder builder = ListenerConfig.builder(this.discovery);
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.fastInterval(Duration.ZERO))
+			.withMessage("fastInterval: PT0S (expected: > 0)");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.downInterval(Duration.ofSeconds(-1)))
+			.withMessage("downInterval: PT-1S (expected: > 0)");
+	}
+
+	@Test
+	void buildWhenFastIntervalAboveIntervalShouldFail() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery).fastInterval(Duration.ofSeconds(6)).build())
+			.withMessage("fastInterval: PT6S (expected: <= interval PT5S)")
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("fastInterval");
+	}
+
+	@Test
+	void buildWhenFastIntervalNotAboveTimeoutShouldPass() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery).fastInterval(Duration.ofMillis(500)).build();
+		assertThat(config.fastInterval()).isLessThan(config.timeout());
+	}
+
+	@Test
+	void buildWhenDownIntervalNotAboveTimeoutShouldFail() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery).downInterval(Duration.ofSeconds(2)).build())
+			.withMessage("downInterval: PT2S (expected: > timeout PT2S, so that probes never overlap)")
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("downInterval");
+		assertThat(ListenerConfig.builder(this.discovery).downInterval(Duration.ofSeconds(30)).build().downInterval())
+			.isEqualTo(Duration.ofSeconds(30));
+	}
+
 }

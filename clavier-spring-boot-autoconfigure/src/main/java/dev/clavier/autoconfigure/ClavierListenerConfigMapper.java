@@ -61,7 +61,8 @@ final class ClavierListenerConfigMapper {
 	 * The property that sets each option of {@link ListenerConfig}, relative to the listener's prefix.
 	 */
 	private static final Map<String, String> LISTENER_PROPERTIES = Map.ofEntries(
-			Map.entry("interval", "scout.interval"), Map.entry("timeout", "scout.timeout"),
+			Map.entry("interval", "scout.interval"), Map.entry("fastInterval", "scout.fast-interval"),
+			Map.entry("downInterval", "scout.down-interval"), Map.entry("timeout", "scout.timeout"),
 			Map.entry("jitter", "scout.jitter"), Map.entry("rise", "scout.rise"), Map.entry("fall", "scout.fall"),
 			Map.entry("maxProbesInFlight", "scout.max-in-flight"), Map.entry("discoveryTimeout", "discovery.timeout"),
 			Map.entry("discoveryRetryMin", "discovery.retry-min"),
@@ -133,6 +134,8 @@ final class ClavierListenerConfigMapper {
 					.scout(scoutModel)
 					.filter(filterModel)
 					.interval(scout.getInterval())
+					.fastInterval(scout.getFastInterval())
+					.downInterval(scout.getDownInterval())
 					.timeout(scout.getTimeout())
 					.jitter(scout.getJitter())
 					.rise(scout.getRise())

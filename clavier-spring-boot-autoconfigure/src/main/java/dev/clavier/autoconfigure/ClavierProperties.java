@@ -535,9 +535,22 @@ public class ClavierProperties implements InitializingBean {
 		private Map<String, String> options = new LinkedHashMap<>();
 
 		/**
-		 * Time between two probes of one endpoint.
+		 * Time between two probes of one healthy endpoint (HAProxy's inter).
 		 */
 		private Duration interval = Duration.ofSeconds(5);
+
+		/**
+		 * Time between two probes of an endpoint between states, a healthy one whose last probe
+		 * failed or an unhealthy one whose last probe passed (HAProxy's fastinter); at most the
+		 * interval. Default: a quarter of the interval.
+		 */
+		private @Nullable Duration fastInterval;
+
+		/**
+		 * Time between two probes of an unhealthy endpoint (HAProxy's downinter); must be longer
+		 * than the timeout. Default: the interval.
+		 */
+		private @Nullable Duration downInterval;
 
 		/**
 		 * How long a probe may take before it fails; must be shorter than the interval.
@@ -602,6 +615,22 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setInterval(Duration interval) {
 			this.interval = interval;
+		}
+
+		public @Nullable Duration getFastInterval() {
+			return this.fastInterval;
+		}
+
+		public void setFastInterval(@Nullable Duration fastInterval) {
+			this.fastInterval = fastInterval;
+		}
+
+		public @Nullable Duration getDownInterval() {
+			return this.downInterval;
+		}
+
+		public void setDownInterval(@Nullable Duration downInterval) {
+			this.downInterval = downInterval;
 		}
 
 		public Duration getTimeout() {

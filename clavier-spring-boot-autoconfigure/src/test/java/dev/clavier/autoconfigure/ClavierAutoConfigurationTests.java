@@ -162,6 +162,31 @@ class ClavierAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenStateDependentIntervalsSetShouldBindThem() {
+		this.contextRunner.withPropertyValues("clavier.listeners.backend.discovery.dns.port=8080",
+				"clavier.listeners.backend.scout.interval=4s", "clavier.listeners.backend.scout.fast-interval=500ms",
+				"clavier.listeners.backend.scout.down-interval=10s", "clavier.startup.wait=0")
+			.run((context) -> {
+				ListenerConfig config = context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend");
+				assertThat(config.interval()).isEqualTo(Duration.ofSeconds(4));
+				assertThat(config.fastInterval()).isEqualTo(Duration.ofMillis(500));
+				assertThat(config.downInterval()).isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void runWhenOnlyIntervalSetShouldDeriveFastAndDownIntervals() {
+		this.contextRunner.withPropertyValues("clavier.listeners.backend.discovery.dns.port=8080",
+				"clavier.listeners.backend.scout.interval=2s", "clavier.listeners.backend.scout.timeout=1s",
+				"clavier.startup.wait=0")
+			.run((context) -> {
+				ListenerConfig config = context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend");
+				assertThat(config.fastInterval()).isEqualTo(Duration.ofMillis(500));
+				assertThat(config.downInterval()).isEqualTo(Duration.ofSeconds(2));
+			});
+	}
+
+	@Test
 	void runWithDefaultsShouldUseEngineDefaults() {
 		this.contextRunner.withPropertyValues("clavier.listeners.backend.discovery.dns.port=8080", "clavier.startup.wait=0")
 			.run((context) -> {

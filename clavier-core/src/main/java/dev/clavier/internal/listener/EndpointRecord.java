@@ -86,6 +86,15 @@ final class EndpointRecord {
 	}
 
 	/**
+	 * Returns whether its health is between states: a healthy endpoint's probes began to fail,
+	 * or an unhealthy one's to pass, and the threshold ({@code fall} or {@code rise}) is not met.
+	 * @return {@code true} while a transition is undecided
+	 */
+	boolean betweenStates() {
+		return this.tracker.betweenStates();
+	}
+
+	/**
 	 * Returns whether a probe has ended for it.
 	 * @return {@code false} while it awaits its first probe
 	 */

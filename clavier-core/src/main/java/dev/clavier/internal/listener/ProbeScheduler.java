@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 
+import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.internal.Delays;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
@@ -24,9 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When each endpoint of a listener is probed: at once when discovered, then every interval with
- * jitter, never twice at once, the second probes of a large set spread over an interval, next
- * probes coalesced on ticks. Owns each probe's one deadline (the listener's timeout) and the
+ * When each endpoint of a listener is probed: at once when discovered, then after a wait chosen
+ * by its health ({@link #nextInterval}) with jitter, never twice at once, the second probes of a
+ * large set spread over that wait, next probes coalesced on ticks.
+ * <p>
+ * The wait, as HAProxy's {@code inter}/{@code fastinter}/{@code downinter}: the interval while
+ * healthy, the fast interval while between states (a healthy endpoint whose last probe failed,
+ * an unhealthy one whose last probe passed), the down interval while unhealthy. Each runs from
+ * the start of the previous probe: a probe that outlives it (the fast interval may be shorter
+ * than the timeout) is followed by the next as soon as it ends. The state is read when a probe
+ * ends, after its outcome is recorded; an ejection by real calls takes effect from the probe
+ * after the one already scheduled. Owns each probe's one deadline (the listener's timeout) and the
  * bound on probes in flight; hands each outcome to an {@link Outcomes} on the scheduler thread.
  * <p>
  * Probes in flight are bounded ({@link ListenerConfig#maxProbesInFlight()}): a probe that falls
@@ -94,7 +103,9 @@ final class ProbeScheduler {
 		this.scheduler = scheduler;
 		this.endpointCount = endpointCount;
 		this.sink = sink;
-		this.tickNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(10), config.interval().toNanos() / 100);
+		long shortest = Math.min(config.interval().toNanos(),
+				Math.min(config.fastInterval().toNanos(), config.downInterval().toNanos()));
+		this.tickNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(10), shortest / 100);
 	}
 
 	/**
@@ -213,8 +224,21 @@ final class ProbeScheduler {
 		scheduleNext(record, latency, first);
 	}
 
+	/**
+	 * Returns the wait before the next probe of an endpoint whose outcome was just recorded.
+	 * @param record the endpoint
+	 * @return the fast interval between states, else the down interval while unhealthy, else
+	 * the interval
+	 */
+	private Duration nextInterval(EndpointRecord record) {
+		if (record.betweenStates()) {
+			return this.config.fastInterval();
+		}
+		return (record.status() == HealthStatus.UNHEALTHY) ? this.config.downInterval() : this.config.interval();
+	}
+
 	private void scheduleNext(EndpointRecord record, Duration latency, boolean first) {
-		Duration interval = this.config.interval();
+		Duration interval = nextInterval(record);
 		Duration wait = Delays.jittered(interval, this.config.jitter(), ThreadLocalRandom.current().nextDouble())
 			.minus(latency);
 		if (first && this.endpointCount.getAsInt() > SPREAD_ABOVE) {
@@ -271,7 +295,7 @@ final class ProbeScheduler {
 
 	/**
 	 * Returns a delay rounded up to the next multiple of the tick, so that the probes falling
-	 * due within one tick (a hundredth of the interval, at most 10 ms) start together.
+	 * due within one tick (a hundredth of the shortest interval, at most 10 ms) start together.
 	 */
 	private long onTick(long delayNanos) {
 		long tick = this.tickNanos;
