@@ -14,6 +14,7 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} that
@@ -27,12 +28,16 @@ import org.springframework.context.annotation.Bean;
  * (from {@code clavier.listeners} unless the application declares its own) and creates the child
  * contexts of the listeners at start-up, right after the listeners. Two listeners whose names
  * differ only in case fail start-up.
+ * <p>
+ * Each listener is also named as a load-balancer client, so that Spring AOT prepares its child
+ * context at build time; with AOT, the listeners are those configured at build time.
  */
 @AutoConfiguration(after = ClavierAutoConfiguration.class, before = LoadBalancerAutoConfiguration.class)
 @ConditionalOnClass({ Clavier.class, LoadBalancerClientFactory.class })
 @ConditionalOnBooleanProperty(name = "clavier.enabled", matchIfMissing = true)
 @ConditionalOnBean(Clavier.class)
 @LoadBalancerClients(defaultConfiguration = ClavierLoadBalancerClientConfiguration.class)
+@Import(ClavierLoadBalancerClientSpecifications.class)
 public final class ClavierLoadBalancerAutoConfiguration {
 
 	@Bean

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
@@ -89,8 +90,8 @@ public final class ClavierLoadBalancerClientConfiguration {
 	/**
 	 * Matches in a child context whose service id names a service of the application context's
 	 * {@link ClavierLoadBalancerServices}, ignoring case, with Clavier enabled. Without such a
-	 * parent (a context standing in for a child in tests), the listeners under
-	 * {@code clavier.listeners} are the services.
+	 * parent (a context standing in for a child in tests), and while Spring AOT processes the
+	 * application at build time, the listeners under {@code clavier.listeners} are the services.
 	 */
 	static class OnDeclaredListenerCondition extends SpringBootCondition {
 
@@ -127,6 +128,11 @@ public final class ClavierLoadBalancerClientConfiguration {
 
 		// The parent's beans are ready when a child context is created; the child's own are not.
 		private static @Nullable ClavierLoadBalancerServices parentServices(ConditionContext context) {
+			// During AOT processing the parent holds bean definitions only: a bean created now
+			// would be bound to no property, so it must not decide what the generated code holds.
+			if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
+				return null;
+			}
 			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 			BeanFactory parent = (beanFactory != null) ? beanFactory.getParentBeanFactory() : null;
 			if (parent == null) {

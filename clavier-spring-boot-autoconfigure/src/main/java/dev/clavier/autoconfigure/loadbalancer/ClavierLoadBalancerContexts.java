@@ -7,6 +7,7 @@ import dev.clavier.autoconfigure.ClavierLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.SmartLifecycle;
@@ -15,6 +16,10 @@ import org.springframework.context.SmartLifecycle;
  * Creates the load-balancer child context of every listener at start-up, right after
  * {@link ClavierLifecycle} added the listeners, so that the first call does not pay for it and
  * a broken child configuration fails start-up. Thread-safe.
+ * <p>
+ * Not when the application runs from AOT-generated code: there a child context can only be
+ * created from the initializer Spring AOT generated for it, which Spring Cloud installs, and
+ * uses to create every child context itself, once the web server is initialized.
  */
 final class ClavierLoadBalancerContexts implements SmartLifecycle {
 
@@ -34,7 +39,7 @@ final class ClavierLoadBalancerContexts implements SmartLifecycle {
 	@Override
 	public void start() {
 		LoadBalancerClientFactory factory = this.clientFactory.getIfAvailable();
-		if (factory != null) {
+		if (factory != null && !AotDetector.useGeneratedArtifacts()) {
 			for (String serviceId : this.serviceIds) {
 				factory.getInstance(serviceId);
 			}

@@ -53,6 +53,30 @@ class ClavierLoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenListenersDeclaredShouldNameEachAsLoadBalancerClientForAot() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBeansOfType(LoadBalancerClientSpecification.class).values())
+				.filteredOn((specification) -> specification.getName().equals("backend"))
+				.singleElement()
+				.satisfies((specification) -> assertThat(specification.getConfiguration()).isEmpty());
+			assertThat(context.getBean(LoadBalancerClientFactory.class).getInstance("backend"))
+				.isInstanceOf(ClavierLoadBalancer.class);
+		});
+	}
+
+	@Test
+	void runWhenApplicationNamesListenerClientShouldKeepItsSpecification() {
+		this.contextRunner
+			.withBean("backend.LoadBalancerClientSpecification", LoadBalancerClientSpecification.class,
+					() -> new LoadBalancerClientSpecification("backend", new Class<?>[] { Object.class }))
+			.run((context) -> assertThat(context.getBeansOfType(LoadBalancerClientSpecification.class).values())
+				.filteredOn((specification) -> specification.getName().equals("backend"))
+				.singleElement()
+				.satisfies((specification) -> assertThat(specification.getConfiguration())
+					.containsExactly(Object.class)));
+	}
+
+	@Test
 	void runShouldCreateListenerChildContextsAtStartup() {
 		this.contextRunner.run((context) -> {
 			LoadBalancerClientFactory factory = context.getBean(LoadBalancerClientFactory.class);
