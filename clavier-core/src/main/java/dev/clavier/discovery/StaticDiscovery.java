@@ -11,13 +11,19 @@ import dev.clavier.endpoint.Endpoint;
 import dev.clavier.model.InvalidOptionException;
 
 /**
- * The {@code static} discovery model: a fixed list of endpoints, answered once.
+ * The {@code static} discovery model: a fixed list of endpoints, answered once. In configuration
+ * an entry is {@code host:port} ({@code [v6]:port} for IPv6), optionally with a weight:
+ * {@code 10.0.0.1:8080;weight=3}.
  * <pre>{@code
  * Discovery d = StaticDiscovery.of(Endpoint.of("10.0.0.1", 8080), Endpoint.of("10.0.0.2", 8080));
  * }</pre>
  * Immutable and thread-safe.
  */
 public final class StaticDiscovery implements Discovery {
+
+	private static final String WEIGHT = "weight";
+
+	private static final String ENTRY_SYNTAX = "host:port or host:port;weight=<0...65535>";
 
 	private final List<Endpoint> endpoints;
 
@@ -58,7 +64,10 @@ public final class StaticDiscovery implements Discovery {
 
 	/**
 	 * Returns a discovery of endpoints written as {@code host:port} ({@code [v6]:port} for IPv6),
-	 * as configuration gives them.
+	 * as configuration gives them, each optionally followed by a weight: {@code 10.0.0.1:8080;weight=3},
+	 * {@code [::1]:8080;weight=3}. The weight is an integer in 0...65535 (as an SRV record's), 1 when
+	 * absent; 0 means a very small share while another endpoint has a positive weight (see
+	 * {@link dev.clavier.filter.Filters#roundRobin()}).
 	 * @param defaultPort the port for entries without one, or 0 to require one
 	 * @param addresses the addresses, at least one
 	 * @return the discovery
@@ -73,7 +82,7 @@ public final class StaticDiscovery implements Discovery {
 		List<Endpoint> endpoints = new ArrayList<>(addresses.size());
 		for (int i = 0; i < addresses.size(); i++) {
 			try {
-				endpoints.add(Endpoint.parse(Objects.requireNonNull(addresses.get(i), "addresses[" + i + "]"), defaultPort));
+				endpoints.add(entry(Objects.requireNonNull(addresses.get(i), "addresses[" + i + "]"), defaultPort));
 			}
 			catch (InvalidOptionException ex) {
 				String entry = "endpoints[" + i + "]";
@@ -81,6 +90,46 @@ public final class StaticDiscovery implements Discovery {
 			}
 		}
 		return of(endpoints);
+	}
+
+	/**
+	 * Reads one entry: an address, then {@code ;name=value} parameters (only {@code weight}).
+	 * Neither a host name nor an IP literal holds a {@code ;}, so the first one ends the address.
+	 */
+	private static Endpoint entry(String text, int defaultPort) {
+		int semicolon = text.indexOf(';');
+		if (semicolon < 0) {
+			return Endpoint.parse(text, defaultPort);
+		}
+		Endpoint endpoint = Endpoint.parse(text.substring(0, semicolon), defaultPort);
+		Integer weight = null;
+		for (String parameter : text.substring(semicolon + 1).split(";", -1)) {
+			int equals = parameter.indexOf('=');
+			String name = (equals < 0) ? parameter.trim() : parameter.substring(0, equals).trim();
+			if (equals < 0 || !name.equals(WEIGHT)) {
+				throw InvalidOptionException.quoted("endpoint", text.trim(),
+						ENTRY_SYNTAX + ", '" + parameter.trim() + "' is not weight=<n>", null);
+			}
+			if (weight != null) {
+				throw InvalidOptionException.quoted("endpoint", text.trim(), ENTRY_SYNTAX + ", weight given twice", null);
+			}
+			weight = weight(parameter.substring(equals + 1).trim());
+		}
+		return endpoint.withWeight(weight);
+	}
+
+	private static int weight(String text) {
+		int weight;
+		try {
+			weight = Integer.parseInt(text);
+		}
+		catch (NumberFormatException ex) {
+			throw InvalidOptionException.quoted(WEIGHT, text, "an integer in 0...65535", null);
+		}
+		if (weight < 0 || weight > 65535) {
+			throw new InvalidOptionException(WEIGHT, weight, "0...65535");
+		}
+		return weight;
 	}
 
 	/**

@@ -25,8 +25,12 @@ public final class Filters {
 	}
 
 	/**
-	 * Returns the {@code round-robin} filter, the default: the next endpoint in order,
-	 * starting at a random offset.
+	 * Returns the {@code round-robin} filter, the default: smooth weighted round robin (nginx's),
+	 * which interleaves endpoints in proportion to their weights and is the plain rotation when the
+	 * weights are equal; each thread keeps its own position, starting at a random offset. An
+	 * endpoint of weight 0 gets one pick in {@code 100 × (sum of the positive weights) + (number of
+	 * weight-0 endpoints)} when another weight is positive (RFC 2782's "very small chance"), and
+	 * an equal share when every weight is 0.
 	 * @return the filter
 	 */
 	public static Filter roundRobin() {
@@ -34,7 +38,8 @@ public final class Filters {
 	}
 
 	/**
-	 * Returns the {@code random} filter: an endpoint picked uniformly at random.
+	 * Returns the {@code random} filter: an endpoint picked at random with a chance proportional to
+	 * its weight, weight 0 as for {@link #roundRobin()}.
 	 * @return the filter
 	 */
 	public static Filter random() {

@@ -6,7 +6,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import dev.clavier.endpoint.Endpoint;
 
 /**
- * The {@code random} filter: each pick takes an endpoint uniformly at random.
+ * The {@code random} filter: each pick takes an endpoint at random with a chance proportional to
+ * its weight, weight 0 as {@link Weights} says (a very small chance when some weight is positive;
+ * equal chances when every weight is 0). Equal weights give a uniform pick. A pick draws one number
+ * from {@link ThreadLocalRandom} and, for unequal weights, binary-searches the cumulative weights.
  */
 enum RandomFilter implements Filter {
 
@@ -23,7 +26,13 @@ enum RandomFilter implements Filter {
 		if (size == 1) {
 			return () -> 0;
 		}
-		return () -> ThreadLocalRandom.current().nextInt(size);
+		Weights weights = Weights.of(endpoints);
+		if (weights.isUniform()) {
+			return () -> ThreadLocalRandom.current().nextInt(size);
+		}
+		long[] cumulative = weights.cumulative();
+		long total = weights.total();
+		return () -> Weights.owner(cumulative, ThreadLocalRandom.current().nextLong(total));
 	}
 
 	@Override

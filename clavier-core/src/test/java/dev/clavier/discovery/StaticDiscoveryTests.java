@@ -27,6 +27,43 @@ class StaticDiscoveryTests {
 	}
 
 	@Test
+	void parseWhenEntryHasWeightShouldSetIt() {
+		StaticDiscovery discovery = StaticDiscovery.parse(80,
+				List.of("127.0.0.1:8080;weight=3", "[::1]:9090;weight=0", "[2001:db8::1];weight=65535", "localhost ; weight = 7",
+						"127.0.0.2:8080"));
+		assertThat(discovery.endpoints()).extracting(Endpoint::address)
+			.containsExactly("127.0.0.1:8080", "[::1]:9090", "[2001:db8::1]:80", "localhost:80", "127.0.0.2:8080");
+		assertThat(discovery.endpoints()).extracting(Endpoint::weight).containsExactly(3, 0, 65535, 7, 1);
+	}
+
+	@Test
+	void parseWhenWeightOutOfRangeShouldNameTheEntry() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080", "[::1]:8080;weight=-1")))
+			.withMessage("endpoints[1]: weight: -1 (expected: 0...65535)")
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("endpoints[1]");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;weight=65536")))
+			.withMessage("endpoints[0]: weight: 65536 (expected: 0...65535)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;weight=heavy")))
+			.withMessage("endpoints[0]: weight: 'heavy' (expected: an integer in 0...65535)");
+	}
+
+	@Test
+	void parseWhenParameterUnknownOrRepeatedShouldFail() {
+		assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;zone=a")))
+			.withMessage("endpoints[0]: endpoint: '127.0.0.1:8080;zone=a' "
+					+ "(expected: host:port or host:port;weight=<0...65535>, 'zone=a' is not weight=<n>)");
+		assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;")))
+			.withMessageContaining("'' is not weight=<n>");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;weight=1;weight=2")))
+			.withMessageEndingWith("weight given twice)");
+	}
+
+	@Test
 	void parseWhenEntryBadShouldNameItsIndex() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080", "127.0.0.2")))

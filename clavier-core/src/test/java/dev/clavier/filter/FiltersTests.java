@@ -1,11 +1,17 @@
 package dev.clavier.filter;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import dev.clavier.Clavier;
+import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.ListenerConfig;
+import dev.clavier.scout.Scouts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +74,22 @@ class FiltersTests {
 		EndpointSelector selector = Filters.random().selector(endpoints(4));
 		for (int i = 0; i < 1000; i++) {
 			assertThat(selector.select()).isBetween(0, 3);
+		}
+	}
+
+	@Test
+	void roundRobinWhenListenerHasStaticWeightsShouldPickByThem() throws Exception {
+		try (Clavier clavier = Clavier.create()) {
+			Listener listener = clavier.addListener("weighted", ListenerConfig
+				.builder(StaticDiscovery.parse(0, List.of("127.0.0.1:8081;weight=1", "127.0.0.1:8082;weight=9")))
+				.scout(Scouts.none())
+				.build());
+			assertThat(listener.awaitReady(Duration.ofSeconds(10))).isTrue();
+			Map<Integer, Integer> counts = new HashMap<>();
+			for (int i = 0; i < 1000; i++) {
+				counts.merge(listener.getEndpoint().port(), 1, Integer::sum);
+			}
+			assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(8081, 100, 8082, 900));
 		}
 	}
 

@@ -470,7 +470,7 @@ public class ClavierProperties implements InitializingBean {
 	public static class Static {
 
 		/**
-		 * Endpoints as host:port, or [ipv6]:port.
+		 * Endpoints as host:port, or [ipv6]:port, each optionally weighted as host:port;weight=3 (0...65535, default 1).
 		 */
 		private List<String> endpoints = new ArrayList<>();
 

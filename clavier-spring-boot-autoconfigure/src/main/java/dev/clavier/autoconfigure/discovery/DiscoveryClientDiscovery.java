@@ -3,9 +3,11 @@ package dev.clavier.autoconfigure.discovery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +38,15 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  * {@link DiscoveryClient#getInstances} blocks, so each session asks it on a thread of its own
  * ({@code clavier-discovery-client-<n>}, a daemon started on the first lookup and stopped when
  * the listener goes), never on the engine's scheduler. Instances without a usable host or port
- * are skipped; their metadata become the endpoint's attributes. Immutable and thread-safe.
+ * are skipped; their metadata become the endpoint's attributes.
+ * <p>
+ * An instance's weight is its metadata {@value #WEIGHT_METADATA_KEY} (Spring Cloud's own key, as
+ * {@code WeightedServiceInstanceListSupplier} reads it), an integer in 0...65535; 1 when absent.
+ * Weight 0 is kept, as in an SRV record: a very small share while another instance has a positive
+ * weight (Spring Cloud turns it into 1). Any other value (not an integer, negative, above 65535)
+ * gives weight 1, as Spring Cloud does, and a WARN once per session for each instance and value.
+ * <p>
+ * Immutable and thread-safe.
  */
 public final class DiscoveryClientDiscovery implements Discovery {
 
@@ -44,6 +54,16 @@ public final class DiscoveryClientDiscovery implements Discovery {
 	 * The model name, {@value}.
 	 */
 	public static final String MODEL = "discovery-client";
+
+	/**
+	 * The instance metadata key that holds its weight, {@value}.
+	 */
+	public static final String WEIGHT_METADATA_KEY = "weight";
+
+	/**
+	 * At most this many bad weights are logged at WARN per session; later ones at DEBUG.
+	 */
+	private static final int MAX_WARNED_WEIGHTS = 100;
 
 	private static final Logger logger = LoggerFactory.getLogger(DiscoveryClientDiscovery.class);
 
@@ -151,11 +171,11 @@ public final class DiscoveryClientDiscovery implements Discovery {
 		return "DiscoveryClientDiscovery[" + this.serviceId + " every " + this.refreshInterval + "]";
 	}
 
-	private List<Endpoint> lookup(String listenerName) {
+	private List<Endpoint> lookup(String listenerName, Set<String> warnedWeights) {
 		List<ServiceInstance> instances = this.discoveryClient.getInstances(this.serviceId);
 		List<Endpoint> endpoints = new ArrayList<>(instances.size());
 		for (ServiceInstance instance : instances) {
-			Endpoint endpoint = endpoint(listenerName, instance);
+			Endpoint endpoint = endpoint(listenerName, instance, warnedWeights);
 			if (endpoint != null && endpoints.stream().noneMatch(endpoint::sameAddress)) {
 				endpoints.add(endpoint);
 			}
@@ -163,7 +183,8 @@ public final class DiscoveryClientDiscovery implements Discovery {
 		return endpoints;
 	}
 
-	private static @Nullable Endpoint endpoint(String listenerName, ServiceInstance instance) {
+	private static @Nullable Endpoint endpoint(String listenerName, ServiceInstance instance,
+			Set<String> warnedWeights) {
 		String host = instance.getHost();
 		int port = instance.getPort();
 		if (host == null || host.isBlank() || port < 1 || port > 65535) {
@@ -179,7 +200,35 @@ public final class DiscoveryClientDiscovery implements Discovery {
 				}
 			});
 		}
-		return Endpoint.of(host, port).withAttributes(attributes);
+		String weight = attributes.get(WEIGHT_METADATA_KEY);
+		return new Endpoint(host, port, (weight != null) ? weight(listenerName, instance, weight, warnedWeights) : 1,
+				attributes);
+	}
+
+	/**
+	 * Returns the weight in an instance's metadata, or 1 (logged) when it is not one.
+	 */
+	private static int weight(String listenerName, ServiceInstance instance, String text, Set<String> warnedWeights) {
+		try {
+			int weight = Integer.parseInt(text.trim());
+			if (weight >= 0 && weight <= 65535) {
+				return weight;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Logged below, with the value.
+		}
+		String key = instance.getInstanceId() + "@" + instance.getHost() + ":" + instance.getPort() + "=" + text;
+		if (warnedWeights.size() < MAX_WARNED_WEIGHTS && warnedWeights.add(key)) {
+			logger.warn("[{}] instance {} ({}:{}) has metadata {}: '{}' (expected: an integer in 0...65535); using weight 1",
+					listenerName, instance.getInstanceId(), instance.getHost(), instance.getPort(), WEIGHT_METADATA_KEY,
+					text);
+		}
+		else {
+			logger.debug("[{}] instance {} ({}:{}) has metadata {}: '{}'; using weight 1", listenerName,
+					instance.getInstanceId(), instance.getHost(), instance.getPort(), WEIGHT_METADATA_KEY, text);
+		}
+		return 1;
 	}
 
 	/**
@@ -190,6 +239,9 @@ public final class DiscoveryClientDiscovery implements Discovery {
 		private final String listenerName;
 
 		private final ExecutorService executor;
+
+		/** Bad weights already logged at WARN; used on the lookup thread only. */
+		private final Set<String> warnedWeights = new HashSet<>();
 
 		Session(String listenerName) {
 			this.listenerName = listenerName;
@@ -206,7 +258,7 @@ public final class DiscoveryClientDiscovery implements Discovery {
 		@Override
 		public CompletableFuture<DiscoveryResult> discover() {
 			return CompletableFuture.supplyAsync(() -> {
-				List<Endpoint> endpoints = lookup(this.listenerName);
+				List<Endpoint> endpoints = lookup(this.listenerName, this.warnedWeights);
 				return endpoints.isEmpty()
 						? DiscoveryResult.empty(DiscoveryClientDiscovery.this.refreshInterval, "no instances")
 						: DiscoveryResult.of(endpoints, DiscoveryClientDiscovery.this.refreshInterval);
