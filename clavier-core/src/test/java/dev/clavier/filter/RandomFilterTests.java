@@ -1,13 +1,11 @@
 package dev.clavier.filter;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
-import dev.clavier.endpoint.Endpoint;
 import org.junit.jupiter.api.Test;
 
+import static dev.clavier.filter.Picks.counts;
+import static dev.clavier.filter.Picks.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -15,22 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * standard deviations wide, so that they fail only when the weights are ignored.
  */
 class RandomFilterTests {
-
-	private static List<Endpoint> weighted(int... weights) {
-		List<Endpoint> endpoints = new ArrayList<>();
-		for (int i = 0; i < weights.length; i++) {
-			endpoints.add(new Endpoint("127.0.0." + (i + 1), 8080, weights[i], Map.of()));
-		}
-		return endpoints;
-	}
-
-	private static int[] counts(EndpointSelector selector, int size, int picks) {
-		int[] counts = new int[size];
-		for (int i = 0; i < picks; i++) {
-			counts[selector.select()]++;
-		}
-		return counts;
-	}
 
 	@Test
 	void selectWhenWeightsOneAndNineShouldPickInProportion() {

@@ -9,31 +9,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import dev.clavier.endpoint.Endpoint;
 import org.junit.jupiter.api.Test;
 
+import static dev.clavier.filter.Picks.counts;
+import static dev.clavier.filter.Picks.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link RoundRobinFilter}: smooth weighted round robin with a position per thread.
  */
 class RoundRobinFilterTests {
-
-	private static List<Endpoint> weighted(int... weights) {
-		List<Endpoint> endpoints = new ArrayList<>();
-		for (int i = 0; i < weights.length; i++) {
-			endpoints.add(new Endpoint("127.0.0." + (i + 1), 8080, weights[i], java.util.Map.of()));
-		}
-		return endpoints;
-	}
-
-	private static int[] counts(EndpointSelector selector, int size, int picks) {
-		int[] counts = new int[size];
-		for (int i = 0; i < picks; i++) {
-			counts[selector.select()]++;
-		}
-		return counts;
-	}
 
 	private static int[] picks(EndpointSelector selector, int picks) {
 		int[] sequence = new int[picks];
