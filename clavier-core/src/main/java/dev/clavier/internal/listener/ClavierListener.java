@@ -119,9 +119,10 @@ public final class ClavierListener implements Listener {
 				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink()) : null;
 		this.draining = new DrainingPolicy(name, config, this.probes != null, scheduler, this::publishNow);
 		this.ejector = new OutlierEjector(config.outlierFailures(), this.table, this::execute, clock, this::ejected);
+		// Ready means picks see the first probes' outcome: the snapshot saying so is published first.
+		this.readiness = new Readiness(name, this::publishReady);
 		this.publisher = new SnapshotPublisher(name, config, scheduler, this.table, this.draining,
-				this.refresher::state, this.observers, this::publish);
-		this.readiness = new Readiness(name, this.publisher::ready);
+				this.refresher::state, this.readiness::isReady, this.observers, this::publish);
 	}
 
 	/**
@@ -257,6 +258,13 @@ public final class ClavierListener implements Listener {
 			this.selection = next.selection();
 			this.snapshot = next;
 		}
+	}
+
+	/**
+	 * Publishes the snapshot that says the listener is ready, as it becomes ready.
+	 */
+	private void publishReady() {
+		this.publisher.publishNow(false);
 	}
 
 	/**

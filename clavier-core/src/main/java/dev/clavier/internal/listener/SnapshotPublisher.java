@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -48,6 +49,8 @@ final class SnapshotPublisher {
 
 	private final Supplier<DiscoveryState> discovery;
 
+	private final BooleanSupplier ready;
+
 	private final ListenerObservers observers;
 
 	private final Consumer<ListenerSnapshot> out;
@@ -71,8 +74,6 @@ final class SnapshotPublisher {
 
 	private boolean fallbackEpisode;
 
-	private boolean ready;
-
 	private boolean closed;
 
 	/**
@@ -83,18 +84,20 @@ final class SnapshotPublisher {
 	 * @param table the listener's endpoints
 	 * @param draining the endpoints that left discovery and are still picked
 	 * @param discovery what discovery last did
+	 * @param ready whether the listener is ready
 	 * @param observers the listener's observers
 	 * @param out receives each snapshot (the listener's volatile field)
 	 */
 	SnapshotPublisher(String name, ListenerConfig config, ScheduledExecutorService scheduler, EndpointTable table,
-			DrainingPolicy draining, Supplier<DiscoveryState> discovery, ListenerObservers observers,
-			Consumer<ListenerSnapshot> out) {
+			DrainingPolicy draining, Supplier<DiscoveryState> discovery, BooleanSupplier ready,
+			ListenerObservers observers, Consumer<ListenerSnapshot> out) {
 		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
 		this.table = table;
 		this.draining = draining;
 		this.discovery = discovery;
+		this.ready = ready;
 		this.observers = observers;
 		this.out = out;
 		this.current = new ListenerSnapshot(this.name, config, Selection.empty(), List.of(), discovery.get(), false,
@@ -146,7 +149,7 @@ final class SnapshotPublisher {
 		Selection selection = this.pickableChanged ? select() : this.current.selection();
 		this.pickableChanged = false;
 		ListenerSnapshot next = new ListenerSnapshot(this.name, this.config, selection, states, this.discovery.get(),
-				this.ready, false);
+				this.ready.getAsBoolean(), false);
 		Selection before = this.current.selection();
 		this.current = next;
 		this.out.accept(next);
@@ -155,14 +158,6 @@ final class SnapshotPublisher {
 			this.observers.queue((observer, snapshot) -> observer.selectionChanged(snapshot, pickable));
 		}
 		this.observers.deliver(next);
-	}
-
-	/**
-	 * Publishes the snapshot that says the listener is ready.
-	 */
-	void ready() {
-		this.ready = true;
-		publishNow(false);
 	}
 
 	/**
