@@ -53,6 +53,14 @@ class EurekaIntegrationTests {
 	/** Calls made per check; bounded, each one a real HTTP request. */
 	private static final int CALLS = 60;
 
+	/**
+	 * Every context: loopback only. Spring Cloud's host lookup ignores the machine's interfaces
+	 * (no reverse DNS of a non-loopback address) and falls back to 127.0.0.1.
+	 */
+	private static final String[] LOOPBACK_ONLY = { "server.address=127.0.0.1",
+			"spring.cloud.inetutils.ignored-interfaces=.*", "spring.cloud.inetutils.default-hostname=127.0.0.1",
+			"spring.cloud.inetutils.default-ip-address=127.0.0.1" };
+
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
 	private int eurekaPort;
@@ -234,7 +242,7 @@ class EurekaIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(SpringApplicationBuilder builder) {
-		ConfigurableApplicationContext context = builder.web(WebApplicationType.SERVLET).run();
+		ConfigurableApplicationContext context = builder.web(WebApplicationType.SERVLET).properties(LOOPBACK_ONLY).run();
 		this.contexts.add(context);
 		return context;
 	}
