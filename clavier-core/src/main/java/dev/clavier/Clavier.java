@@ -20,6 +20,7 @@ import dev.clavier.internal.listener.ClavierListener;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.NoHealthyEndpointException;
+import dev.clavier.model.Durations;
 import dev.clavier.model.InvalidOptionException;
 import dev.clavier.model.NamedThreadFactory;
 import org.slf4j.Logger;
@@ -143,6 +144,75 @@ public final class Clavier implements AutoCloseable {
 		logger.info("[{}] listener removed", name);
 		notifyObservers(listener, false);
 		return true;
+	}
+
+	/**
+	 * Changes a listener at run time: starts a listener of the new configuration under the same
+	 * name, waits (at most {@code wait}) until it is ready, then puts it in the old one's place and
+	 * closes the old one. The new listener starts each endpoint it keeps (same address) from the
+	 * old one's status, so a change of interval, scout or filter neither drops healthy endpoints
+	 * nor lets dead ones back in, and its readiness waits only for the endpoints it did not have.
+	 * Until the swap, picks go to the old listener; observers hear
+	 * {@link ClavierObserver#listenerReplaced}. Without a listener of that name, it is added.
+	 * @param name the listener's name
+	 * @param config the new configuration
+	 * @param wait how long to wait for the new listener to be ready before the swap; past it, the
+	 * swap happens anyway (logged), as at start-up
+	 * @return the new listener
+	 * @throws IllegalArgumentException if a model rejects the configuration (the old listener
+	 * then stays as it was)
+	 * @throws IllegalStateException if the engine is closed
+	 */
+	public Listener replaceListener(String name, ListenerConfig config, Duration wait) {
+		Objects.requireNonNull(name, "name");
+		Objects.requireNonNull(config, "config");
+		Objects.requireNonNull(wait, "wait");
+		ClavierListener previous;
+		ClavierListener listener;
+		synchronized (this.lock) {
+			if (this.closed) {
+				throw new IllegalStateException("the Clavier engine is closed; cannot replace listener '" + name + "'");
+			}
+			previous = this.listeners.get(name);
+			if (previous == null) {
+				return addListener(name, config);
+			}
+			listener = new ClavierListener(name, config, this.scheduler, this.schedulerThread, this.resources,
+					this.clock, previous.snapshot().endpoints());
+		}
+		listener.start();
+		boolean ready;
+		try {
+			ready = listener.awaitReady(wait);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			ready = false;
+		}
+		synchronized (this.lock) {
+			if (this.closed || this.listeners.get(name) != previous) {
+				// Closed, removed or replaced meanwhile: this replacement lost.
+				listener.close();
+				throw new IllegalStateException("[" + name + "] listener was "
+						+ (this.closed ? "closed" : "changed by another call") + " while being replaced");
+			}
+			this.listeners.put(name, listener);
+		}
+		if (!ready) {
+			logger.warn("[{}] replacement not ready within {}; swapped in anyway", name, Durations.format(wait));
+		}
+		logger.info("[{}] listener replaced: discovery {}, scout {}, filter {}", name, config.discovery().model(),
+				config.scout().model(), config.filter().model());
+		for (ClavierObserver observer : this.observers) {
+			try {
+				observer.listenerReplaced(previous, listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("[{}] {} failed when the listener was replaced", name, observer, ex);
+			}
+		}
+		previous.close();
+		return listener;
 	}
 
 	/**

@@ -10,7 +10,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
@@ -18,7 +20,9 @@ import org.springframework.context.annotation.Import;
  * {@link ClavierLifecycle} that adds the listeners of {@code clavier.listeners} at start-up.
  * The {@code discovery-client} model is configured apart, only when Spring Cloud Commons is on
  * the class path ({@link ClavierDiscoveryClientConfiguration}). Switched off by
- * {@code clavier.enabled=false}.
+ * {@code clavier.enabled=false}. Where Spring Cloud Context is on the class path, a
+ * {@link ClavierRefreshListener} applies configuration changes at run time (off with
+ * {@code clavier.refresh.enabled=false}).
  */
 @AutoConfiguration
 @ConditionalOnClass(Clavier.class)
@@ -37,9 +41,27 @@ public final class ClavierAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClavierLifecycle clavierLifecycle(Clavier clavier, ClavierProperties properties,
 			ConfigurableListableBeanFactory beanFactory) {
-		ClavierListenerConfigMapper mapper = new ClavierListenerConfigMapper(beanFactory,
-				beanFactory.getBeanClassLoader());
-		return new ClavierLifecycle(clavier, mapper.map(properties), properties.getStartup().getWait());
+		return new ClavierLifecycle(clavier, mapper(beanFactory).map(properties), properties.getStartup().getWait());
+	}
+
+	private static ClavierListenerConfigMapper mapper(ConfigurableListableBeanFactory beanFactory) {
+		return new ClavierListenerConfigMapper(beanFactory, beanFactory.getBeanClassLoader());
+	}
+
+	/**
+	 * Live reconfiguration, where Spring Cloud Context publishes environment changes.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+	@ConditionalOnBooleanProperty(name = "clavier.refresh.enabled", matchIfMissing = true)
+	static class ClavierRefreshConfiguration {
+
+		@Bean
+		ClavierRefreshListener clavierRefreshListener(Environment environment, ClavierLifecycle lifecycle,
+				ConfigurableListableBeanFactory beanFactory) {
+			return new ClavierRefreshListener(environment, lifecycle, mapper(beanFactory));
+		}
+
 	}
 
 }

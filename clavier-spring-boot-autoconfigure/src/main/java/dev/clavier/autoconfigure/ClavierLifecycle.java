@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ public final class ClavierLifecycle implements SmartLifecycle {
 
 	private final Clavier clavier;
 
-	private final Map<String, ListenerConfig> configs;
+	private volatile Map<String, ListenerConfig> configs;
 
 	private final Duration wait;
 
@@ -142,6 +143,73 @@ public final class ClavierLifecycle implements SmartLifecycle {
 		}
 		return snapshot.endpoints().size() + " endpoint(s) discovered, " + snapshot.count(HealthStatus.UNKNOWN)
 				+ " not probed yet";
+	}
+
+	/**
+	 * Applies a configuration changed at run time: adds the listeners it has and the engine has
+	 * not, removes those it lacks, and replaces in place those {@code changed} names (each keeps
+	 * the health of the endpoints it keeps, see {@link Clavier#replaceListener}); the others run
+	 * on untouched. Before {@link #start()} or after {@link #stop()}, only the configurations are
+	 * kept for the next start.
+	 * @param next every listener's configuration now, by service id
+	 * @param changed the service ids whose settings changed
+	 * @throws ClavierConfigurationException if a model rejects a listener's configuration; the
+	 * listeners changed before it keep their change, that one and the rest run on as they were
+	 */
+	public void reconfigure(Map<String, ListenerConfig> next, Set<String> changed) {
+		Objects.requireNonNull(next, "next");
+		Objects.requireNonNull(changed, "changed");
+		synchronized (this.lock) {
+			Map<String, ListenerConfig> previous = this.configs;
+			this.configs = Collections.unmodifiableMap(new LinkedHashMap<>(next));
+			if (!this.running) {
+				return;
+			}
+			for (String name : previous.keySet()) {
+				if (!next.containsKey(name) && this.added.remove(name)) {
+					this.clavier.removeListener(name);
+					logger.info("[{}] listener removed: no longer under clavier.listeners", name);
+				}
+			}
+			for (Map.Entry<String, ListenerConfig> entry : next.entrySet()) {
+				String name = entry.getKey();
+				boolean known = previous.containsKey(name);
+				if (known && !changed.contains(name)) {
+					continue;
+				}
+				try {
+					if (known) {
+						this.clavier.replaceListener(name, entry.getValue(), this.wait);
+					}
+					else {
+						this.clavier.addListener(name, entry.getValue());
+						this.added.add(name);
+					}
+				}
+				catch (IllegalArgumentException ex) {
+					this.configs = withPrevious(this.configs, previous, name);
+					throw new ClavierConfigurationException(ClavierProperties.prefix(name) + "discovery.model",
+							entry.getValue().discovery().model(), String.valueOf(ex.getMessage()),
+							"correct the listener's discovery and scout settings", ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * The configurations with one listener's put back as it was (or taken out if it was new).
+	 */
+	private static Map<String, ListenerConfig> withPrevious(Map<String, ListenerConfig> configs,
+			Map<String, ListenerConfig> previous, String name) {
+		Map<String, ListenerConfig> restored = new LinkedHashMap<>(configs);
+		ListenerConfig was = previous.get(name);
+		if (was != null) {
+			restored.put(name, was);
+		}
+		else {
+			restored.remove(name);
+		}
+		return Collections.unmodifiableMap(restored);
 	}
 
 	/**

@@ -14,6 +14,8 @@ import dev.clavier.scout.HttpScout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 
 /**
  * Configuration properties for Clavier: one entry under {@code clavier.listeners} per service
@@ -52,9 +54,36 @@ public class ClavierProperties implements InitializingBean {
 	private @Nullable Integer ioThreads;
 
 	/**
+	 * Live reconfiguration.
+	 */
+	public static class Refresh {
+
+		/**
+		 * Whether configuration changed at run time (Spring Cloud's EnvironmentChangeEvent:
+		 * /actuator/refresh, Spring Cloud Config, Kubernetes reloads) adds, removes and changes
+		 * listeners in place. Needs Spring Cloud Context on the class path.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
 	 * Start-up behaviour.
 	 */
 	private final Startup startup = new Startup();
+
+	/**
+	 * Live reconfiguration.
+	 */
+	private final Refresh refresh = new Refresh();
 
 	/**
 	 * Listeners by service id: each one discovers, probes and picks the endpoints that
@@ -82,6 +111,10 @@ public class ClavierProperties implements InitializingBean {
 		return this.startup;
 	}
 
+	public Refresh getRefresh() {
+		return this.refresh;
+	}
+
 	public Map<String, Listener> getListeners() {
 		return this.listeners;
 	}
@@ -99,6 +132,20 @@ public class ClavierProperties implements InitializingBean {
 					"write a duration such as 10s, or 0 not to wait for the first probes");
 		}
 		this.listeners.forEach(this::validate);
+	}
+
+	/**
+	 * Binds and checks the {@code clavier.*} properties of an environment as they are now, into a
+	 * new instance: what the application context's bean holds after start-up, and what a
+	 * configuration change at run time is compared against.
+	 * @param environment the environment
+	 * @return the properties, checked
+	 * @throws ClavierConfigurationException naming the first property with a bad value
+	 */
+	public static ClavierProperties bind(Environment environment) {
+		ClavierProperties properties = Binder.get(environment).bindOrCreate("clavier", ClavierProperties.class);
+		properties.afterPropertiesSet();
+		return properties;
 	}
 
 	/**

@@ -3,7 +3,9 @@ package dev.clavier.internal.listener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.clavier.discovery.DiscoverySession;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.internal.SchedulerThread;
@@ -84,6 +87,12 @@ public final class ClavierListener implements Listener {
 	private volatile boolean closed;
 
 	/**
+	 * Health carried over from the listener this one replaces, by address, until the first
+	 * discovery answer has used it; confined to the scheduler thread.
+	 */
+	private @Nullable Map<Endpoint, EndpointState> seeds;
+
+	/**
 	 * Creates a listener and opens its sessions; {@link #start()} starts it.
 	 * @param name the listener's name
 	 * @param config its configuration
@@ -95,6 +104,26 @@ public final class ClavierListener implements Listener {
 	 */
 	public ClavierListener(String name, ListenerConfig config, ScheduledExecutorService scheduler,
 			SchedulerThread schedulerThread, SharedResources resources, Clock clock) {
+		this(name, config, scheduler, schedulerThread, resources, clock, List.of());
+	}
+
+	/**
+	 * Creates a listener that replaces another of the same name, and opens its sessions;
+	 * {@link #start()} starts it. Endpoints of its first discovery answer whose address had a
+	 * probed status in {@code previous} start from that status instead of UNKNOWN, and do not hold
+	 * up readiness.
+	 * @param name the listener's name
+	 * @param config its configuration
+	 * @param scheduler the engine's scheduler
+	 * @param schedulerThread the scheduler's thread
+	 * @param resources the engine's shared resources
+	 * @param clock the clock for time stamps
+	 * @param previous the endpoints of the listener it replaces, or empty
+	 * @throws IllegalArgumentException if a model rejects the configuration for this listener
+	 */
+	public ClavierListener(String name, ListenerConfig config, ScheduledExecutorService scheduler,
+			SchedulerThread schedulerThread, SharedResources resources, Clock clock, List<EndpointState> previous) {
+		this.seeds = seeds(previous);
 		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
@@ -296,9 +325,17 @@ public final class ClavierListener implements Listener {
 			this.readiness.done(record);
 		}
 		this.draining.tableChanged(change, this.table);
+		Map<Endpoint, EndpointState> carried = this.seeds;
+		this.seeds = null;
 		for (EndpointRecord record : change.added()) {
+			EndpointState seed = (carried != null) ? carried.get(record.endpoint()) : null;
+			if (seed != null) {
+				record.seed(seed);
+			}
 			if (this.probes != null) {
-				this.readiness.awaitFirstProbe(record);
+				if (seed == null) {
+					this.readiness.awaitFirstProbe(record);
+				}
 				this.probes.probe(record);
 			}
 			else {
@@ -336,6 +373,19 @@ public final class ClavierListener implements Listener {
 
 	private void logTransition(HealthTransition transition) {
 		logger.info("[{}] {} is {} ({})", this.name, transition.endpoint(), transition.to(), transition.cause());
+	}
+
+	/**
+	 * The probed states of a replaced listener, by address (weight and attributes may differ).
+	 */
+	private static @Nullable Map<Endpoint, EndpointState> seeds(List<EndpointState> previous) {
+		Map<Endpoint, EndpointState> seeds = new TreeMap<>(EndpointTable.ADDRESS_ORDER);
+		for (EndpointState state : previous) {
+			if (state.status() != HealthStatus.UNKNOWN) {
+				seeds.put(state.endpoint(), state);
+			}
+		}
+		return seeds.isEmpty() ? null : seeds;
 	}
 
 	private void execute(Runnable task) {

@@ -186,6 +186,26 @@ final class EndpointRecord {
 	 * @param now when
 	 * @return the transition
 	 */
+	/**
+	 * Starts this new record where a replaced listener's endpoint of the same address was: its
+	 * status, last probe and transitions, so that a listener changed at run time keeps the health
+	 * of the endpoints it keeps. Its next probe then counts from that status (a HEALTHY one needs
+	 * {@code fall} failures to leave rotation, not one).
+	 * @param previous the endpoint's state in the replaced listener, HEALTHY or UNHEALTHY
+	 */
+	void seed(EndpointState previous) {
+		this.tracker.force(previous.status());
+		this.lastCheck = previous.lastCheck();
+		this.latency = previous.latency();
+		this.lastError = previous.lastError();
+		this.recent.addAll(previous.transitions());
+		while (this.recent.size() > MAX_TRANSITIONS) {
+			this.recent.removeFirst();
+		}
+		this.transitions = List.copyOf(this.recent);
+		publish();
+	}
+
 	HealthTransition healthyUnprobed(String cause, Instant now) {
 		HealthStatus before = this.tracker.status();
 		this.tracker.force(HealthStatus.HEALTHY);

@@ -14,7 +14,9 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} that
@@ -52,6 +54,23 @@ public final class ClavierLoadBalancerAutoConfiguration {
 			ClavierLoadBalancerServices services) {
 		return new ClavierLoadBalancerContexts(clientFactory,
 				services.getServices().stream().map(ClavierServiceDetails::serviceId).toList());
+	}
+
+	/**
+	 * Follows listeners added and removed at run time, where Spring Cloud Context publishes
+	 * environment changes and the services come from the properties.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+	@ConditionalOnBooleanProperty(name = "clavier.refresh.enabled", matchIfMissing = true)
+	static class ClavierLoadBalancerRefreshConfiguration {
+
+		@Bean
+		ClavierLoadBalancerRefreshListener clavierLoadBalancerRefreshListener(Environment environment,
+				ClavierLoadBalancerServices services) {
+			return new ClavierLoadBalancerRefreshListener(environment, services);
+		}
+
 	}
 
 }

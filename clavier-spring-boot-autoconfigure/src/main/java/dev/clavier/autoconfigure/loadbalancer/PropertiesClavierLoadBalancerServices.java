@@ -17,13 +17,29 @@ import dev.clavier.autoconfigure.ClavierProperties;
  * Two listeners whose keys differ only in case ({@code web} and {@code Web}) fail start-up with
  * a {@link ClavierConfigurationException} naming both: {@code http://web/} and
  * {@code http://Web/} are one host name, so the calls of one would silently reach the other.
- * Immutable and thread-safe.
+ * Thread-safe; {@link #update} swaps the whole list.
  */
 final class PropertiesClavierLoadBalancerServices implements ClavierLoadBalancerServices {
 
-	private final List<ClavierServiceDetails> services;
+	private volatile List<ClavierServiceDetails> services;
 
 	PropertiesClavierLoadBalancerServices(ClavierProperties properties) {
+		this.services = services(properties);
+	}
+
+	/**
+	 * Takes the listeners of a configuration changed at run time: child contexts created from now
+	 * on (a service id called for the first time) see them; existing ones keep what they have, and
+	 * follow their listener by name as it is replaced.
+	 * @param properties the properties bound again
+	 * @throws ClavierConfigurationException if two listeners' ids differ only in case; the
+	 * services stay as they were
+	 */
+	void update(ClavierProperties properties) {
+		this.services = services(properties);
+	}
+
+	private static List<ClavierServiceDetails> services(ClavierProperties properties) {
 		List<ClavierServiceDetails> services = new ArrayList<>();
 		for (Map.Entry<String, ClavierProperties.Listener> entry : properties.getListeners().entrySet()) {
 			String id = entry.getKey();
@@ -41,7 +57,7 @@ final class PropertiesClavierLoadBalancerServices implements ClavierLoadBalancer
 			services.add(new ClavierServiceDetails(id, id, listener.isSecure(),
 					new HashSet<>(listener.getOutlierDetection().getFailureStatuses())));
 		}
-		this.services = List.copyOf(services);
+		return List.copyOf(services);
 	}
 
 	@Override
