@@ -256,6 +256,8 @@ final class EndpointRecord {
 	private void ejectionOver(Instant now) {
 		this.ejection = null;
 		this.ejectionEnded = now;
+		// Failures of calls made while it was out belong to that ejection.
+		this.callFailures.set(0);
 		cancelEjectionEnd();
 	}
 

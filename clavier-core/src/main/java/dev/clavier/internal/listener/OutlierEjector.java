@@ -131,6 +131,8 @@ final class OutlierEjector {
 
 	private void eject(EndpointRecord record, String reason, @Nullable String error) {
 		if (record.isRemoved() || record.isEjected()) {
+			// Calls picked before the ejection was published: they count for nothing.
+			record.callFailures.set(0);
 			return;
 		}
 		if (!mayEject()) {
@@ -151,6 +153,9 @@ final class OutlierEjector {
 				+ "; out of rotation for " + Durations.format(time) + " (ejection " + times + ")"
 				+ (this.probed ? " or until a probe passes" : ""), now);
 		if (transition == null) {
+			// Not healthy (unhealthy by its probes, or not probed yet): counted again from zero,
+			// so that it can be ejected once healthy.
+			record.callFailures.set(0);
 			return;
 		}
 		record.ejections = times;

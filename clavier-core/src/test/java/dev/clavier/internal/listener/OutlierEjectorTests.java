@@ -97,12 +97,21 @@ class OutlierEjectorTests {
 		assertThat(ejected.cause())
 			.isEqualTo("2 consecutive call(s) failed: connection refused; out of rotation for 300ms (ejection 1)");
 		assertThat(listener.selection().endpoints()).containsExactly(endpoints.get(1));
+		// Calls that picked it before the ejection was published fail meanwhile: they count for nothing.
+		for (int i = 0; i < 5; i++) {
+			listener.reportCall(a, false, "connection refused");
+		}
 		await().atMost(WAIT).until(() -> state(listener, a).status() == HealthStatus.HEALTHY);
 		EndpointState back = state(listener, a);
 		assertThat(back.ejection()).isNull();
 		assertThat(back.cause()).isEqualTo("ejection of 300ms ended (ejection 1)");
 		assertThat(back.transitions().get(back.transitions().size() - 1).at()).isAfterOrEqualTo(ejection.until());
 		assertThat(listener.selection().endpoints()).containsExactlyElementsOf(endpoints);
+		// Back in rotation, two failed calls in a row eject it again.
+		listener.reportCall(a, false, "connection refused");
+		listener.reportCall(a, false, "connection refused");
+		await().atMost(WAIT).until(() -> state(listener, a).ejection() != null);
+		assertThat(state(listener, a).ejection().times()).isEqualTo(2);
 	}
 
 	@Test
