@@ -634,7 +634,8 @@ class ClavierListenerTests {
 		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.UNHEALTHY
 				&& listener.selection().endpoints().equals(List.of(B)));
 		assertThat(listener.endpoints().get(0).cause())
-			.isEqualTo("3 consecutive call(s) failed: read timed out; out of rotation until a probe passes");
+			.isEqualTo("3 consecutive call(s) failed: read timed out; out of rotation for 30s (ejection 1) or until a "
+					+ "probe passes");
 		// One passing probe (not rise = 5) brings an ejected endpoint back.
 		listener.probeNow();
 		await().atMost(WAIT).until(() -> status(listener, A) == HealthStatus.HEALTHY

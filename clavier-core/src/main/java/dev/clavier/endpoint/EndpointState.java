@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the last probe's error, or {@code null} if it succeeded or none ran
  * @param cause why the endpoint has its current status (the last transition's cause)
  * @param transitions the most recent transitions, oldest first (at most ten)
+ * @param ejection its ejection by passive outlier detection while it lasts, or {@code null}
  */
 public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
 		@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
-		String cause, List<HealthTransition> transitions) {
+		String cause, List<HealthTransition> transitions, @Nullable Ejection ejection) {
 
 	/**
 	 * Creates a state, checking every argument.
@@ -32,6 +33,25 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 		Objects.requireNonNull(status, "status");
 		Objects.requireNonNull(cause, "cause");
 		transitions = List.copyOf(transitions);
+	}
+
+	/**
+	 * Creates the state of an endpoint that is not ejected.
+	 * @param endpoint the endpoint
+	 * @param status its current status
+	 * @param lastCheck when the last probe finished, or {@code null} before the first
+	 * @param latency how long the last probe took, or {@code null} before the first
+	 * @param consecutiveSuccesses probes in a row that succeeded, up to now
+	 * @param consecutiveFailures probes in a row that failed, up to now
+	 * @param lastError the last probe's error, or {@code null} if it succeeded or none ran
+	 * @param cause why the endpoint has its current status
+	 * @param transitions the most recent transitions, oldest first (at most ten)
+	 */
+	public EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
+			@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
+			String cause, List<HealthTransition> transitions) {
+		this(endpoint, status, lastCheck, latency, consecutiveSuccesses, consecutiveFailures, lastError, cause,
+				transitions, null);
 	}
 
 }

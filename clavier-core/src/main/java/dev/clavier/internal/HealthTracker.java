@@ -86,6 +86,34 @@ public final class HealthTracker {
 	}
 
 	/**
+	 * Returns whether the endpoint is out of rotation because real calls failed, and no probe
+	 * has decided its health since.
+	 * @return {@code true} while ejected
+	 */
+	public boolean ejected() {
+		return this.ejected;
+	}
+
+	/**
+	 * Ends an ejection whose time is up: the endpoint is healthy again, unless its probes have
+	 * failed {@code fall} times in a row meanwhile, in which case it stays unhealthy by its probes.
+	 * @return {@code true} if the endpoint is healthy again, {@code false} if it stays unhealthy
+	 * or was not ejected
+	 */
+	public boolean endEjection() {
+		if (!this.ejected) {
+			return false;
+		}
+		this.ejected = false;
+		if (this.failures >= this.fall) {
+			return false;
+		}
+		this.status = HealthStatus.HEALTHY;
+		this.successes = 0;
+		return true;
+	}
+
+	/**
 	 * Forces a status, for example HEALTHY for a listener whose scout is {@code none}.
 	 * @param status the status
 	 */

@@ -45,11 +45,16 @@ import org.jspecify.annotations.Nullable;
  * its next passing probe (passive outlier detection); 0 turns it off
  * @param maxProbesInFlight most probes of the listener running at once; probes that fall due beyond
  * it wait for a free slot, in order, their timeout not running yet
+ * @param outlierDetection how long ejections last, how much of the listener calls may eject, and
+ * the failure-percentage rule beside {@code outlierFailures}
+ * @param panicThreshold the share of discovered endpoints, in percent, below which picks are made
+ * among all of them as too few are healthy (Envoy's panic threshold); 0 turns it off
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval,
 		Duration fastInterval, Duration downInterval, Duration timeout, double jitter, int rise, int fall,
 		boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout,
-		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
+		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight,
+		OutlierDetection outlierDetection, int panicThreshold) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -134,6 +139,41 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 		checkAtLeast("outlierFailures", outlierFailures, 0, ">= 0, 0 turns it off");
 		checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
+		Objects.requireNonNull(outlierDetection, "outlierDetection");
+		OutlierDetection.checkPercent("panicThreshold", panicThreshold, "0...100, 0 turns it off");
+	}
+
+	/**
+	 * Creates a configuration with the default outlier detection timing and no panic threshold,
+	 * checking every rule the builder checks. The constructor of the configurations before timed
+	 * ejection.
+	 * @param discovery how endpoints are found
+	 * @param scout how endpoints are probed
+	 * @param filter how one endpoint is picked
+	 * @param interval time between two probes of one healthy endpoint
+	 * @param fastInterval time between two probes of an endpoint between states
+	 * @param downInterval time between two probes of an unhealthy endpoint
+	 * @param timeout how long a probe may take before it fails
+	 * @param jitter fraction of each wait by which it varies at random, in [0, 0.5]
+	 * @param rise consecutive successes that make an unhealthy endpoint healthy
+	 * @param fall consecutive failures that make a healthy endpoint unhealthy
+	 * @param ignoreHealth whether picks ignore health and use every discovered endpoint
+	 * @param allDownPolicy what picks do when endpoints are discovered but none is healthy
+	 * @param clearOnEmpty whether an empty discovery answer empties a non-empty set
+	 * @param discoveryTimeout how long one discovery attempt may take
+	 * @param discoveryRetryMin first wait after a failed discovery attempt
+	 * @param discoveryRetryMax longest wait between failed discovery attempts
+	 * @param outlierFailures consecutive failed real calls that eject an endpoint; 0 turns it off
+	 * @param maxProbesInFlight most probes of the listener running at once
+	 * @throws InvalidOptionException naming the first option that breaks a rule
+	 */
+	public ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration fastInterval,
+			Duration downInterval, Duration timeout, double jitter, int rise, int fall, boolean ignoreHealth,
+			AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout, Duration discoveryRetryMin,
+			Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
+		this(discovery, scout, filter, interval, fastInterval, downInterval, timeout, jitter, rise, fall, ignoreHealth,
+				allDownPolicy, clearOnEmpty, discoveryTimeout, discoveryRetryMin, discoveryRetryMax, outlierFailures,
+				maxProbesInFlight, OutlierDetection.defaults(), 0);
 	}
 
 	/**
@@ -217,7 +257,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.discoveryTimeout(this.discoveryTimeout)
 			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax)
 			.outlierFailures(this.outlierFailures)
-			.maxProbesInFlight(this.maxProbesInFlight);
+			.maxProbesInFlight(this.maxProbesInFlight)
+			.outlierDetection(this.outlierDetection)
+			.panicThreshold(this.panicThreshold);
 	}
 
 	// Each rule once: the record's constructor and the builder's setters call these.
@@ -285,6 +327,20 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private int outlierFailures = DEFAULT_OUTLIER_FAILURES;
 
 		private int maxProbesInFlight = DEFAULT_MAX_PROBES_IN_FLIGHT;
+
+		private Duration baseEjectionTime = OutlierDetection.DEFAULT_BASE_EJECTION_TIME;
+
+		private Duration maxEjectionTime = OutlierDetection.DEFAULT_MAX_EJECTION_TIME;
+
+		private int maxEjectionPercent = OutlierDetection.DEFAULT_MAX_EJECTION_PERCENT;
+
+		private int failurePercentageThreshold = OutlierDetection.DEFAULT_FAILURE_PERCENTAGE_THRESHOLD;
+
+		private int failurePercentageMinimumCalls = OutlierDetection.DEFAULT_FAILURE_PERCENTAGE_MINIMUM_CALLS;
+
+		private Duration failurePercentageWindow = OutlierDetection.DEFAULT_FAILURE_PERCENTAGE_WINDOW;
+
+		private int panicThreshold;
 
 		Builder() {
 		}
@@ -462,8 +518,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 
 		/**
 		 * Sets how many consecutive failed real calls, reported through
-		 * {@link Listener#reportCall}, take an endpoint out of rotation until its next passing
-		 * probe. Default: 5; 0 turns passive outlier detection off.
+		 * {@link Listener#reportCall}, take an endpoint out of rotation for the
+		 * {@linkplain #baseEjectionTime ejection time} or until its next passing probe.
+		 * Default: 5; 0 turns passive outlier detection off, the failure-percentage rule included.
 		 * @param outlierFailures the threshold, 0 or more
 		 * @return this builder
 		 */
@@ -486,6 +543,93 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets how long an endpoint's first ejection by failed calls lasts; each further one
+		 * lasts this times the number of times it was ejected, up to the
+		 * {@linkplain #maxEjectionTime maximum}. A passing probe ends an ejection sooner; with
+		 * the scout {@code none} only this time does. Default: 30 s, as Envoy and gRPC.
+		 * @param baseEjectionTime the time, more than zero
+		 * @return this builder
+		 */
+		public Builder baseEjectionTime(Duration baseEjectionTime) {
+			this.baseEjectionTime = OutlierDetection.checkPositive("baseEjectionTime", baseEjectionTime);
+			return this;
+		}
+
+		/**
+		 * Sets the longest an ejection lasts, however many times the endpoint was ejected.
+		 * Default: 300 s, as Envoy and gRPC; at least the base ejection time.
+		 * @param maxEjectionTime the time, more than zero
+		 * @return this builder
+		 */
+		public Builder maxEjectionTime(Duration maxEjectionTime) {
+			this.maxEjectionTime = OutlierDetection.checkPositive("maxEjectionTime", maxEjectionTime);
+			return this;
+		}
+
+		/**
+		 * Sets the most of the listener's discovered endpoints that failed calls may keep ejected
+		 * at once, in percent. One endpoint may always be ejected, as in Envoy, so a listener of
+		 * two can lose one to calls. Default: 50.
+		 * @param maxEjectionPercent the share, 0 to 100
+		 * @return this builder
+		 */
+		public Builder maxEjectionPercent(int maxEjectionPercent) {
+			this.maxEjectionPercent = OutlierDetection.checkPercent("maxEjectionPercent", maxEjectionPercent,
+					"0...100");
+			return this;
+		}
+
+		/**
+		 * Sets the failure-percentage rule, beside consecutive failures: an endpoint whose calls
+		 * within the last {@code window} are at least {@code minimumCalls} and failed at least
+		 * {@code threshold} percent of the time is ejected. Default: off (threshold 0), 50 calls,
+		 * 10 s.
+		 * @param threshold the share of failed calls, 1 to 100, or 0 to turn the rule off
+		 * @param minimumCalls the fewest calls within the window for the share to count, 1 or more
+		 * @param window the time over which calls are counted, more than zero
+		 * @return this builder
+		 */
+		public Builder failurePercentage(int threshold, int minimumCalls, Duration window) {
+			this.failurePercentageThreshold = OutlierDetection.checkPercent("failurePercentageThreshold", threshold,
+					"0...100, 0 turns it off");
+			this.failurePercentageMinimumCalls = checkAtLeast("failurePercentageMinimumCalls", minimumCalls, 1,
+					">= 1");
+			this.failurePercentageWindow = OutlierDetection.checkPositive("failurePercentageWindow", window);
+			return this;
+		}
+
+		/**
+		 * Sets every outlier detection timing and cap at once, as another configuration has them.
+		 * @param outlierDetection the settings
+		 * @return this builder
+		 */
+		public Builder outlierDetection(OutlierDetection outlierDetection) {
+			Objects.requireNonNull(outlierDetection, "outlierDetection");
+			this.baseEjectionTime = outlierDetection.baseEjectionTime();
+			this.maxEjectionTime = outlierDetection.maxEjectionTime();
+			this.maxEjectionPercent = outlierDetection.maxEjectionPercent();
+			this.failurePercentageThreshold = outlierDetection.failurePercentageThreshold();
+			this.failurePercentageMinimumCalls = outlierDetection.failurePercentageMinimumCalls();
+			this.failurePercentageWindow = outlierDetection.failurePercentageWindow();
+			return this;
+		}
+
+		/**
+		 * Sets the panic threshold (Envoy's {@code healthy_panic_threshold}): while fewer than this
+		 * share of the probed endpoints are healthy, picks are made among every discovered
+		 * endpoint, healthy or not, as spreading calls over all of them beats overloading the few
+		 * left. Endpoints not probed yet count on neither side. It takes precedence over the
+		 * all-down policy, which then matters only while it is off. Default: 0, off.
+		 * @param panicThreshold the share in percent, 0 to 100
+		 * @return this builder
+		 */
+		public Builder panicThreshold(int panicThreshold) {
+			this.panicThreshold = OutlierDetection.checkPercent("panicThreshold", panicThreshold,
+					"0...100, 0 turns it off");
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -501,7 +645,11 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Duration downInterval = (this.downInterval != null) ? this.downInterval : this.interval;
 			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, fastInterval, downInterval,
 					this.timeout, this.jitter, this.rise, this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
-					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight);
+					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight,
+					new OutlierDetection(this.baseEjectionTime, this.maxEjectionTime, this.maxEjectionPercent,
+							this.failurePercentageThreshold, this.failurePercentageMinimumCalls,
+							this.failurePercentageWindow),
+					this.panicThreshold);
 		}
 
 	}

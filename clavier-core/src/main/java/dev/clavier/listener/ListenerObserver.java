@@ -3,6 +3,7 @@ package dev.clavier.listener;
 import java.time.Duration;
 import java.util.List;
 
+import dev.clavier.endpoint.Ejection;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.HealthTransition;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +48,16 @@ public interface ListenerObserver {
 	 * @param transition the transition
 	 */
 	default void transitioned(ListenerSnapshot listener, HealthTransition transition) {
+	}
+
+	/**
+	 * Called when failed real calls eject an endpoint (passive outlier detection), after its
+	 * transition to UNHEALTHY.
+	 * @param listener the listener at the moment of the event
+	 * @param endpoint the endpoint ejected
+	 * @param ejection until when, how many times, and why
+	 */
+	default void ejected(ListenerSnapshot listener, Endpoint endpoint, Ejection ejection) {
 	}
 
 	/**

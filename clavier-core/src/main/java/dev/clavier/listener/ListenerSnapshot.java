@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One moment of a listener: what picks are made from, every endpoint's state, what discovery
@@ -38,11 +39,20 @@ public record ListenerSnapshot(String name, ListenerConfig config, Selection sel
 
 	/**
 	 * Returns whether picks are made among every discovered endpoint because none is healthy
-	 * (the all-down policy {@link AllDownPolicy#ALL}).
+	 * (the all-down policy {@link AllDownPolicy#ALL}) or too few are (the panic threshold).
 	 * @return {@code true} in that fallback
 	 */
 	public boolean isFallback() {
 		return this.selection.isFallback();
+	}
+
+	/**
+	 * Returns why picks are made among every discovered endpoint, healthy or not: none is healthy
+	 * (the all-down policy), or fewer than the panic threshold are.
+	 * @return the reason, or {@code null} when picks use healthy endpoints only
+	 */
+	public @Nullable String fallbackReason() {
+		return this.selection.fallbackReason();
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.filter.EndpointSelector;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The set of endpoints a listener currently picks from, with its filter's selector over them.
@@ -17,7 +18,10 @@ import dev.clavier.filter.EndpointSelector;
  */
 public final class Selection {
 
-	private static final Selection EMPTY = new Selection(new Endpoint[0], () -> 0, false);
+	private static final Selection EMPTY = new Selection(new Endpoint[0], () -> 0, null);
+
+	/** Why picks fall back to every discovered endpoint when {@link #of} is told so without a reason. */
+	private static final String ALL_DOWN = "no endpoint is healthy (all-down policy: all)";
 
 	private final Endpoint[] endpoints;
 
@@ -25,13 +29,13 @@ public final class Selection {
 
 	private final EndpointSelector selector;
 
-	private final boolean fallback;
+	private final @Nullable String fallbackReason;
 
-	private Selection(Endpoint[] endpoints, EndpointSelector selector, boolean fallback) {
+	private Selection(Endpoint[] endpoints, EndpointSelector selector, @Nullable String fallbackReason) {
 		this.endpoints = endpoints;
 		this.list = List.of(endpoints);
 		this.selector = selector;
-		this.fallback = fallback;
+		this.fallbackReason = fallbackReason;
 	}
 
 	/**
@@ -50,12 +54,24 @@ public final class Selection {
 	 * @return the selection
 	 */
 	public static Selection of(List<Endpoint> endpoints, EndpointSelector selector, boolean fallback) {
+		return of(endpoints, selector, fallback ? ALL_DOWN : null);
+	}
+
+	/**
+	 * Returns a selection over the given endpoints, a fallback if a reason is given.
+	 * @param endpoints the endpoints, in a stable order; not empty
+	 * @param selector the filter's selector over exactly these endpoints
+	 * @param fallbackReason why these are every discovered endpoint, healthy or not (none is
+	 * healthy, or too few: the panic threshold), or {@code null} if they are not a fallback
+	 * @return the selection
+	 */
+	public static Selection of(List<Endpoint> endpoints, EndpointSelector selector, @Nullable String fallbackReason) {
 		Objects.requireNonNull(endpoints, "endpoints");
 		Objects.requireNonNull(selector, "selector");
 		if (endpoints.isEmpty()) {
 			return EMPTY;
 		}
-		return new Selection(endpoints.toArray(new Endpoint[0]), selector, fallback);
+		return new Selection(endpoints.toArray(new Endpoint[0]), selector, fallbackReason);
 	}
 
 	/**
@@ -83,12 +99,22 @@ public final class Selection {
 	}
 
 	/**
-	 * Returns whether the endpoints are every discovered one, picked because none is healthy
-	 * and the all-down policy is {@link AllDownPolicy#ALL}.
+	 * Returns whether the endpoints are every discovered one, healthy or not, picked because none
+	 * is healthy and the all-down policy is {@link AllDownPolicy#ALL}, or because fewer are
+	 * healthy than the panic threshold ({@link ListenerConfig#panicThreshold()}).
 	 * @return {@code true} in that fallback
 	 */
 	public boolean isFallback() {
-		return this.fallback;
+		return this.fallbackReason != null;
+	}
+
+	/**
+	 * Returns why the endpoints are a fallback, for example
+	 * {@code panic: 1 of 4 probed endpoints healthy, below the panic threshold of 50%}.
+	 * @return the reason, or {@code null} if they are not a fallback
+	 */
+	public @Nullable String fallbackReason() {
+		return this.fallbackReason;
 	}
 
 	/**
@@ -125,7 +151,7 @@ public final class Selection {
 	public String toString() {
 		return "Selection" + Arrays.toString(this.endpoints.length > 10 ? Arrays.copyOf(this.endpoints, 10) : this.endpoints)
 				+ (this.endpoints.length > 10 ? "(+" + (this.endpoints.length - 10) + " more)" : "")
-				+ (this.fallback ? " (fallback: all discovered)" : "");
+				+ ((this.fallbackReason != null) ? " (fallback: all discovered)" : "");
 	}
 
 }

@@ -127,4 +127,31 @@ class HealthTrackerTests {
 		assertThat(ejected.betweenStates()).isFalse();
 	}
 
+	@Test
+	void endEjectionWhenProbesDidNotFailShouldMakeItHealthyAgain() {
+		HealthTracker tracker = new HealthTracker(2, 2);
+		tracker.record(true);
+		assertThat(tracker.eject()).isTrue();
+		assertThat(tracker.ejected()).isTrue();
+		tracker.record(false);
+		assertThat(tracker.endEjection()).isTrue();
+		assertThat(tracker.status()).isEqualTo(HealthStatus.HEALTHY);
+		assertThat(tracker.ejected()).isFalse();
+		assertThat(tracker.endEjection()).isFalse();
+	}
+
+	@Test
+	void endEjectionWhenProbesFailedFallTimesShouldLeaveItUnhealthyUntilItRises() {
+		HealthTracker tracker = new HealthTracker(2, 2);
+		tracker.record(true);
+		tracker.eject();
+		tracker.record(false);
+		tracker.record(false);
+		assertThat(tracker.endEjection()).isFalse();
+		assertThat(tracker.status()).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(tracker.ejected()).isFalse();
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+	}
+
 }

@@ -199,4 +199,60 @@ class ListenerConfigTests {
 			.isEqualTo(Duration.ofSeconds(30));
 	}
 
+	@Test
+	void buildShouldApplyOutlierDetectionDefaultsAndNoPanicThreshold() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery).build();
+		assertThat(config.outlierDetection()).isEqualTo(new OutlierDetection(Duration.ofSeconds(30),
+				Duration.ofSeconds(300), 50, 0, 50, Duration.ofSeconds(10)));
+		assertThat(config.outlierDetection().failurePercentageEnabled()).isFalse();
+		assertThat(config.panicThreshold()).isZero();
+		ListenerConfig set = config.toBuilder()
+			.baseEjectionTime(Duration.ofSeconds(1))
+			.maxEjectionTime(Duration.ofSeconds(4))
+			.maxEjectionPercent(20)
+			.failurePercentage(80, 10, Duration.ofSeconds(5))
+			.panicThreshold(30)
+			.build();
+		assertThat(set.toBuilder().build()).isEqualTo(set);
+		assertThat(set.outlierDetection().failurePercentageEnabled()).isTrue();
+		assertThat(set.panicThreshold()).isEqualTo(30);
+	}
+
+	@Test
+	void outlierDetectionSettersShouldRejectBadValuesNamingTheirOption() {
+		ListenerConfig.Builder builder = ListenerConfig.builder(this.discovery);
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> builder.baseEjectionTime(Duration.ZERO))
+			.withMessage("baseEjectionTime: PT0S (expected: > 0)");
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> builder.maxEjectionPercent(101))
+			.withMessage("maxEjectionPercent: 101 (expected: 0...100)");
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> builder.failurePercentage(101, 10, Duration.ofSeconds(1)))
+			.satisfies((ex) -> assertThat(ex.option()).isEqualTo("failurePercentageThreshold"));
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> builder.failurePercentage(50, 0, Duration.ofSeconds(1)))
+			.satisfies((ex) -> assertThat(ex.option()).isEqualTo("failurePercentageMinimumCalls"));
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> builder.failurePercentage(50, 10, Duration.ZERO))
+			.satisfies((ex) -> assertThat(ex.option()).isEqualTo("failurePercentageWindow"));
+		assertThatExceptionOfType(InvalidOptionException.class).isThrownBy(() -> builder.panicThreshold(-1))
+			.withMessage("panicThreshold: -1 (expected: 0...100, 0 turns it off)");
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery)
+				.baseEjectionTime(Duration.ofSeconds(60))
+				.maxEjectionTime(Duration.ofSeconds(30))
+				.build())
+			.withMessage("maxEjectionTime: PT30S (expected: >= baseEjectionTime PT1M)");
+	}
+
+	@Test
+	void ejectionTimeShouldGrowWithTimesUpToTheMaximum() {
+		OutlierDetection detection = new OutlierDetection(Duration.ofSeconds(7), Duration.ofSeconds(20), 50, 0, 1,
+				Duration.ofSeconds(1));
+		assertThat(detection.ejectionTime(1)).isEqualTo(Duration.ofSeconds(7));
+		assertThat(detection.ejectionTime(2)).isEqualTo(Duration.ofSeconds(14));
+		assertThat(detection.ejectionTime(3)).isEqualTo(Duration.ofSeconds(20));
+		assertThat(detection.ejectionTime(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(20));
+	}
+
 }

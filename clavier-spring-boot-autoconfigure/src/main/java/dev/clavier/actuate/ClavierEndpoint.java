@@ -11,6 +11,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.clavier.Clavier;
+import dev.clavier.endpoint.Ejection;
 import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
@@ -36,11 +37,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *                    "lastError": null, "attempts": 0, "lastNote": null },
  *     "scout": { "model": "http", "interval": "PT2S", "timeout": "PT1S", "rise": 2, "fall": 2 },
  *     "filter": { "model": "round-robin" },
- *     "healthy": 1, "total": 1, "fallback": false,
+ *     "healthy": 1, "total": 1, "fallback": false, "fallbackReason": null,
  *     "endpoints": [ { "host": "127.0.0.2", "port": 8080, "weight": 1, "status": "HEALTHY",
  *                      "lastCheck": "...", "latencyMs": 1.3, "lastError": null,
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
- *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ] } ] } } }
+ *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
+ *                      "ejection": null } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -123,7 +125,7 @@ public final class ClavierEndpoint {
 				new ScoutDescriptor(config.scout().model(), config.interval(), config.timeout(), config.rise(),
 						config.fall()),
 				new FilterDescriptor(config.filter().model()), snapshot.count(HealthStatus.HEALTHY),
-				snapshot.endpoints().size(), snapshot.isFallback(), endpoints);
+				snapshot.endpoints().size(), snapshot.isFallback(), endpoints, snapshot.fallbackReason());
 	}
 
 	/**
@@ -145,12 +147,14 @@ public final class ClavierEndpoint {
 	 * @param healthy how many endpoints are healthy
 	 * @param total how many endpoints are discovered
 	 * @param fallback whether picks are made among every discovered endpoint because none is
-	 * healthy (the all-down policy {@code ALL} is in effect)
+	 * healthy (the all-down policy {@code ALL} is in effect) or too few are (the panic threshold)
 	 * @param endpoints the endpoints, by host then port
+	 * @param fallbackReason why picks fall back to every discovered endpoint, or {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record ListenerDescriptor(DiscoveryDescriptor discovery, ScoutDescriptor scout, FilterDescriptor filter,
-			int healthy, int total, boolean fallback, List<EndpointDescriptor> endpoints) implements OperationResponseBody {
+			int healthy, int total, boolean fallback, List<EndpointDescriptor> endpoints,
+			@Nullable String fallbackReason) implements OperationResponseBody {
 
 		/**
 		 * Creates a descriptor.
@@ -224,11 +228,13 @@ public final class ClavierEndpoint {
 	 * @param consecutiveFailures probes in a row that failed
 	 * @param cause why the endpoint has its status
 	 * @param transitions the most recent changes of status, oldest first
+	 * @param ejection its ejection by failed calls while it lasts, or {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
-			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions) {
+			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
+			@Nullable EjectionDescriptor ejection) {
 
 		/**
 		 * Creates a descriptor.
@@ -245,11 +251,28 @@ public final class ClavierEndpoint {
 			}
 			return new EndpointDescriptor(state.endpoint().host(), state.endpoint().port(), state.endpoint().weight(),
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
-					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions);
+					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
+					EjectionDescriptor.of(state.ejection()));
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {
 			return (latency != null) ? Math.round(latency.toNanos() / 100_000.0) / 10.0 : null;
+		}
+
+	}
+
+	/**
+	 * An endpoint's ejection by failed calls (passive outlier detection). Immutable.
+	 *
+	 * @param until when it returns to rotation, unless a passing probe brings it back sooner
+	 * @param times how many times it has been ejected, this time included (the count that
+	 * lengthens each ejection; it decays while the endpoint stays in rotation)
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record EjectionDescriptor(Instant until, int times) {
+
+		static @Nullable EjectionDescriptor of(@Nullable Ejection ejection) {
+			return (ejection != null) ? new EjectionDescriptor(ejection.until(), ejection.times()) : null;
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.util.Objects;
 
 import dev.clavier.Clavier;
 import dev.clavier.ClavierObserver;
+import dev.clavier.endpoint.Ejection;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * and their latency;</li>
  * <li>{@code clavier.discovery.refreshes} (counter, tag {@code outcome}): discovery attempts;</li>
  * <li>{@code clavier.transitions} (counter, tag {@code to}: {@code healthy}, {@code unhealthy},
- * {@code unknown}): changes of endpoint health.</li>
+ * {@code unknown}): changes of endpoint health;</li>
+ * <li>{@code clavier.ejections} (counter): endpoints ejected by failed calls (passive outlier
+ * detection).</li>
  * </ul>
  * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment, subscribes
  * an observer to each, and follows the engine ({@link Clavier#subscribe(ClavierObserver)}): a
@@ -229,6 +232,8 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 
 		private final Map<HealthStatus, Counter> transitions = new EnumMap<>(HealthStatus.class);
 
+		private final Counter ejections;
+
 		ListenerMeters(MeterRegistry registry, Tags tags) {
 			this.probeSuccess = probeTimer(registry, tags, "success");
 			this.probeFailure = probeTimer(registry, tags, "failure");
@@ -241,6 +246,10 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 					.description("Changes of endpoint health of a Clavier listener")
 					.register(registry));
 			}
+			this.ejections = Counter.builder("clavier.ejections")
+				.tags(tags)
+				.description("Endpoints of a Clavier listener ejected by failed calls")
+				.register(registry);
 		}
 
 		private static Timer probeTimer(MeterRegistry registry, Tags tags, String outcome) {
@@ -263,6 +272,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 			List<Meter> meters = new ArrayList<>(List.of(this.probeSuccess, this.probeFailure, this.discoverySuccess,
 					this.discoveryFailure));
 			meters.addAll(this.transitions.values());
+			meters.add(this.ejections);
 			return meters;
 		}
 
@@ -280,6 +290,11 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 		@Override
 		public void transitioned(ListenerSnapshot listener, HealthTransition transition) {
 			this.transitions.get(transition.to()).increment();
+		}
+
+		@Override
+		public void ejected(ListenerSnapshot listener, Endpoint endpoint, Ejection ejection) {
+			this.ejections.increment();
 		}
 
 	}

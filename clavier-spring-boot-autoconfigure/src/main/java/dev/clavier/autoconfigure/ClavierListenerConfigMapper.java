@@ -67,7 +67,14 @@ final class ClavierListenerConfigMapper {
 			Map.entry("maxProbesInFlight", "scout.max-in-flight"), Map.entry("discoveryTimeout", "discovery.timeout"),
 			Map.entry("discoveryRetryMin", "discovery.retry-min"),
 			Map.entry("discoveryRetryMax", "discovery.retry-max"),
-			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"));
+			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"),
+			Map.entry("baseEjectionTime", "outlier-detection.base-ejection-time"),
+			Map.entry("maxEjectionTime", "outlier-detection.max-ejection-time"),
+			Map.entry("maxEjectionPercent", "outlier-detection.max-ejection-percent"),
+			Map.entry("failurePercentageThreshold", "outlier-detection.failure-percentage.threshold"),
+			Map.entry("failurePercentageMinimumCalls", "outlier-detection.failure-percentage.minimum-calls"),
+			Map.entry("failurePercentageWindow", "outlier-detection.failure-percentage.window"),
+			Map.entry("panicThreshold", "panic-threshold"));
 
 	private static final Kind<Discovery> DISCOVERY = new Kind<>("discovery", Discovery.class, Discoveries::models,
 			Discoveries::create);
@@ -144,6 +151,12 @@ final class ClavierListenerConfigMapper {
 					.discoveryTimeout(discovery.getTimeout())
 					.discoveryRetry(discovery.getRetryMin(), discovery.getRetryMax())
 					.outlierFailures(outlierFailures)
+					.baseEjectionTime(outlier.getBaseEjectionTime())
+					.maxEjectionTime(outlier.getMaxEjectionTime())
+					.maxEjectionPercent(outlier.getMaxEjectionPercent())
+					.failurePercentage(outlier.getFailurePercentage().getThreshold(),
+							outlier.getFailurePercentage().getMinimumCalls(), outlier.getFailurePercentage().getWindow())
+					.panicThreshold(listener.getPanicThreshold())
 					.ignoreHealth(listener.isIgnoreHealth())
 					.allDownPolicy(listener.getAllDownPolicy())
 					.clearOnEmpty(discovery.isClearOnEmpty())

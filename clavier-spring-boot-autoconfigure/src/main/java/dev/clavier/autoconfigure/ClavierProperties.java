@@ -256,6 +256,13 @@ public class ClavierProperties implements InitializingBean {
 		 */
 		private boolean secure;
 
+		/**
+		 * Share of probed endpoints, in percent, below which picks are made among every
+		 * discovered endpoint, healthy or not (Envoy's panic threshold); 0 turns it off. When
+		 * set, it decides before the all-down policy.
+		 */
+		private int panicThreshold;
+
 		public Discovery getDiscovery() {
 			return this.discovery;
 		}
@@ -294,6 +301,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setSecure(boolean secure) {
 			this.secure = secure;
+		}
+
+		public int getPanicThreshold() {
+			return this.panicThreshold;
+		}
+
+		public void setPanicThreshold(int panicThreshold) {
+			this.panicThreshold = panicThreshold;
 		}
 
 	}
@@ -962,8 +977,8 @@ public class ClavierProperties implements InitializingBean {
 
 	/**
 	 * Passive outlier detection: real calls through Spring Cloud LoadBalancer are reported to
-	 * the listener, and an endpoint whose calls keep failing leaves rotation until its next
-	 * passing probe.
+	 * the listener, and an endpoint whose calls keep failing leaves rotation for the ejection
+	 * time, or until its next passing probe.
 	 */
 	public static class OutlierDetection {
 
@@ -981,6 +996,28 @@ public class ClavierProperties implements InitializingBean {
 		 * HTTP statuses that count as failed calls, besides connection errors and time-outs.
 		 */
 		private List<Integer> failureStatuses = new ArrayList<>(List.of(502, 503, 504));
+
+		/**
+		 * How long an endpoint's first ejection lasts; each further one lasts this times the
+		 * number of times it was ejected, up to max-ejection-time. A passing probe ends it sooner.
+		 */
+		private Duration baseEjectionTime = Duration.ofSeconds(30);
+
+		/**
+		 * Longest an ejection lasts, however many times the endpoint was ejected.
+		 */
+		private Duration maxEjectionTime = Duration.ofSeconds(300);
+
+		/**
+		 * Most of a listener's discovered endpoints, in percent, that failed calls may keep
+		 * ejected at once; one endpoint may always be ejected.
+		 */
+		private int maxEjectionPercent = 50;
+
+		/**
+		 * Failure-percentage rule, beside consecutive failures; off unless a threshold is set.
+		 */
+		private final FailurePercentage failurePercentage = new FailurePercentage();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -1004,6 +1041,83 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setFailureStatuses(List<Integer> failureStatuses) {
 			this.failureStatuses = failureStatuses;
+		}
+
+		public Duration getBaseEjectionTime() {
+			return this.baseEjectionTime;
+		}
+
+		public void setBaseEjectionTime(Duration baseEjectionTime) {
+			this.baseEjectionTime = baseEjectionTime;
+		}
+
+		public Duration getMaxEjectionTime() {
+			return this.maxEjectionTime;
+		}
+
+		public void setMaxEjectionTime(Duration maxEjectionTime) {
+			this.maxEjectionTime = maxEjectionTime;
+		}
+
+		public int getMaxEjectionPercent() {
+			return this.maxEjectionPercent;
+		}
+
+		public void setMaxEjectionPercent(int maxEjectionPercent) {
+			this.maxEjectionPercent = maxEjectionPercent;
+		}
+
+		public FailurePercentage getFailurePercentage() {
+			return this.failurePercentage;
+		}
+
+	}
+
+	/**
+	 * The failure-percentage rule of outlier detection: an endpoint whose calls within the
+	 * window are at least minimum-calls and failed at least threshold percent of the time is
+	 * ejected.
+	 */
+	public static class FailurePercentage {
+
+		/**
+		 * Share of failed calls within the window, in percent, that ejects an endpoint; 0 turns
+		 * the rule off.
+		 */
+		private int threshold;
+
+		/**
+		 * Fewest calls within the window for the share of failures to count.
+		 */
+		private int minimumCalls = 50;
+
+		/**
+		 * Time over which calls are counted.
+		 */
+		private Duration window = Duration.ofSeconds(10);
+
+		public int getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(int threshold) {
+			this.threshold = threshold;
+		}
+
+		public int getMinimumCalls() {
+			return this.minimumCalls;
+		}
+
+		public void setMinimumCalls(int minimumCalls) {
+			this.minimumCalls = minimumCalls;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}

@@ -236,6 +236,54 @@ class ClavierEndpointTests {
 			.containsExactly(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY, HealthStatus.UNKNOWN);
 	}
 
+	@Test
+	void listenerWhenCallsEjectAnEndpointShouldShowUntilWhenAndHowManyTimes() {
+		TestHttpBackend other = TestHttpBackend.start("127.0.0.1", 0);
+		try (other) {
+			// Probes every ten minutes: only the ejection time or a probe brings it back.
+			Listener listener = this.clavier.addListener("backend", config(this.up, other)
+				.interval(Duration.ofMinutes(10))
+				.timeout(Duration.ofSeconds(2))
+				.outlierFailures(1)
+				.baseEjectionTime(Duration.ofMinutes(1))
+				.build());
+			awaitStatus(listener, HealthStatus.HEALTHY);
+			assertThat(find(this.endpoint.listener("backend"), this.up).ejection()).isNull();
+			listener.reportCall(Endpoint.of(this.up.host(), this.up.port()), false, "HTTP 503");
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(find(this.endpoint.listener("backend"), this.up).ejection()).isNotNull());
+			ListenerDescriptor descriptor = this.endpoint.listener("backend");
+			EndpointDescriptor ejected = find(descriptor, this.up);
+			assertThat(ejected.status()).isEqualTo(HealthStatus.UNHEALTHY);
+			assertThat(ejected.ejection().times()).isEqualTo(1);
+			assertThat(Duration.between(ejected.transitions().get(ejected.transitions().size() - 1).at(),
+					ejected.ejection().until()))
+				.isEqualTo(Duration.ofMinutes(1));
+			assertThat(find(descriptor, other).ejection()).isNull();
+			DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(descriptor));
+			int index = descriptor.endpoints().indexOf(ejected);
+			assertThat(json.read("$.endpoints[" + index + "].ejection.times", Integer.class)).isOne();
+			assertThat(json.read("$.endpoints[" + index + "].ejection.until", String.class))
+				.isEqualTo(ejected.ejection().until().toString());
+			assertThat(json.read("$.endpoints[" + (1 - index) + "].ejection", Object.class)).isNull();
+			assertThat(json.read("$.fallbackReason", String.class)).isNull();
+		}
+	}
+
+	@Test
+	void listenerWhenBelowPanicThresholdShouldReportFallbackWithItsReason() {
+		Listener listener = this.clavier.addListener("backend",
+				config(this.up, this.down).panicThreshold(75).build());
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.endpoint.listener("backend").fallback()).isTrue());
+		ListenerDescriptor descriptor = this.endpoint.listener("backend");
+		assertThat(descriptor.healthy()).isOne();
+		assertThat(descriptor.fallbackReason())
+			.isEqualTo("panic: 1 of 2 probed endpoint(s) healthy, below the panic threshold of 75%");
+		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(descriptor));
+		assertThat(json.read("$.fallbackReason", String.class)).startsWith("panic: 1 of 2");
+		assertThat(listener.selection().size()).isEqualTo(2);
+	}
+
 	private ListenerConfig.Builder config(TestHttpBackend... backends) {
 		List<Endpoint> endpoints = Arrays.stream(backends)
 			.map((backend) -> Endpoint.of(backend.host(), backend.port()))

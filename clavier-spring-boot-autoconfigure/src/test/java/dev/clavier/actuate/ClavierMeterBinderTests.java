@@ -82,6 +82,34 @@ class ClavierMeterBinderTests {
 	}
 
 	@Test
+	void bindToShouldCountEjections() {
+		Endpoint a = Endpoint.of("127.0.0.1", this.up.port());
+		Listener listener = this.clavier.addListener("backend",
+				ListenerConfig.builder(StaticDiscovery.of(a, Endpoint.of("127.0.0.1", this.down.port())))
+					.scout(Scouts.none())
+					.outlierFailures(2)
+					.baseEjectionTime(Duration.ofMillis(200))
+					.build());
+		await().atMost(WAIT).until(() -> listener.selection().size() == 2);
+		this.binder.bindTo(this.registry);
+		assertThat(this.registry.get("clavier.ejections").tags("listener", "backend").counter().count()).isZero();
+		listener.reportCall(a, false, "HTTP 503");
+		listener.reportCall(a, false, "HTTP 503");
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					this.registry.get("clavier.ejections").tags("listener", "backend").counter().count())
+				.isEqualTo(1.0));
+		// Back after 200 ms, then ejected a second time.
+		await().atMost(WAIT).until(() -> listener.selection().size() == 2);
+		listener.reportCall(a, false, "HTTP 503");
+		listener.reportCall(a, false, "HTTP 503");
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					this.registry.get("clavier.ejections").tags("listener", "backend").counter().count())
+				.isEqualTo(2.0));
+	}
+
+	@Test
 	void bindToWhenListenerAddedLaterShouldBindItAtOnce() {
 		this.binder.bindTo(this.registry);
 		assertThat(this.registry.find("clavier.endpoints").meters()).isEmpty();

@@ -22,6 +22,7 @@ import dev.clavier.filter.Filters;
 import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.OutlierDetection;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.Scouts;
@@ -158,6 +159,34 @@ class ClavierAutoConfigurationTests {
 				assertThat(config.discoveryRetryMin()).isEqualTo(Duration.ofMillis(200));
 				assertThat(config.discoveryRetryMax()).isEqualTo(Duration.ofSeconds(20));
 				assertThat(config.outlierFailures()).isEqualTo(7);
+			});
+	}
+
+	@Test
+	void runWhenEjectionAndPanicKeysSetShouldBindThem() {
+		String at = "clavier.listeners.backend.";
+		this.contextRunner.withPropertyValues(at + "discovery.dns.port=8080",
+				at + "outlier-detection.base-ejection-time=10s", at + "outlier-detection.max-ejection-time=2m",
+				at + "outlier-detection.max-ejection-percent=20",
+				at + "outlier-detection.failure-percentage.threshold=80",
+				at + "outlier-detection.failure-percentage.minimum-calls=20",
+				at + "outlier-detection.failure-percentage.window=30s", at + "panic-threshold=40",
+				"clavier.startup.wait=0")
+			.run((context) -> {
+				ListenerConfig config = context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend");
+				assertThat(config.outlierDetection()).isEqualTo(new OutlierDetection(Duration.ofSeconds(10),
+						Duration.ofMinutes(2), 20, 80, 20, Duration.ofSeconds(30)));
+				assertThat(config.panicThreshold()).isEqualTo(40);
+			});
+	}
+
+	@Test
+	void runWhenEjectionAndPanicKeysNotSetShouldUseTheEngineDefaults() {
+		this.contextRunner.withPropertyValues("clavier.listeners.backend.discovery.dns.port=8080", "clavier.startup.wait=0")
+			.run((context) -> {
+				ListenerConfig config = context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend");
+				assertThat(config.outlierDetection()).isEqualTo(OutlierDetection.defaults());
+				assertThat(config.panicThreshold()).isZero();
 			});
 	}
 

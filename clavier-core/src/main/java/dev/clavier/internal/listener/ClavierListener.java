@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.clavier.discovery.DiscoverySession;
+import dev.clavier.endpoint.Ejection;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
@@ -147,7 +148,8 @@ public final class ClavierListener implements Listener {
 		this.probes = (scout != null)
 				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink()) : null;
 		this.draining = new DrainingPolicy(name, config, this.probes != null, scheduler, this::publishNow);
-		this.ejector = new OutlierEjector(config.outlierFailures(), this.table, this::execute, clock, this::ejected);
+		this.ejector = new OutlierEjector(name, config.outlierFailures(), config.outlierDetection(), this.probes != null,
+				this.table, scheduler, clock, new EjectionSink());
 		// Ready means picks see the first probes' outcome: the snapshot saying so is published first.
 		this.readiness = new Readiness(name, this::publishReady);
 		this.publisher = new SnapshotPublisher(name, config, scheduler, this.table, this.draining,
@@ -362,12 +364,25 @@ public final class ClavierListener implements Listener {
 		this.draining.probed(record, after);
 	}
 
-	private void ejected(EndpointRecord record, HealthTransition transition) {
+	private void ejected(EndpointRecord record, HealthTransition transition, Ejection ejection) {
 		if (this.closed) {
 			return;
 		}
 		logTransition(transition);
+		Endpoint endpoint = record.endpoint();
 		this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
+		this.observers.queue((observer, snapshot) -> observer.ejected(snapshot, endpoint, ejection));
+		publishNow();
+	}
+
+	private void ejectionEnded(@Nullable HealthTransition transition) {
+		if (this.closed) {
+			return;
+		}
+		if (transition != null) {
+			logTransition(transition);
+			this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
+		}
 		publishNow();
 	}
 
@@ -422,6 +437,23 @@ public final class ClavierListener implements Listener {
 			if (failure == null) {
 				ClavierListener.this.readiness.discoveryAnswered();
 			}
+		}
+
+	}
+
+	/**
+	 * Receives ejections and their ends.
+	 */
+	private final class EjectionSink implements OutlierEjector.Ejections {
+
+		@Override
+		public void ejected(EndpointRecord record, HealthTransition transition, Ejection ejection) {
+			ClavierListener.this.ejected(record, transition, ejection);
+		}
+
+		@Override
+		public void ended(EndpointRecord record, @Nullable HealthTransition transition) {
+			ClavierListener.this.ejectionEnded(transition);
 		}
 
 	}

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import dev.clavier.endpoint.Ejection;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
@@ -23,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * also words its cause.
  * <p>
  * Confined to the engine's scheduler thread, except {@link #state()} (volatile) and
- * {@link #callFailures} (atomic, counted by any thread that reports calls). The probe fields
- * belong to {@link ProbeScheduler}.
+ * {@link #callFailures} and {@link #callWindow} (atomic, counted by any thread that reports
+ * calls). The probe fields belong to {@link ProbeScheduler}, the ejection counts to
+ * {@link OutlierEjector}.
  */
 final class EndpointRecord {
 
@@ -68,6 +71,21 @@ final class EndpointRecord {
 
 	/** Consecutive failed real calls; owned by {@link OutlierEjector}. */
 	final AtomicInteger callFailures = new AtomicInteger();
+
+	/** Calls and failures of the failure-percentage window, made on first use; owned by {@link OutlierEjector}. */
+	final AtomicReference<@Nullable CallWindow> callWindow = new AtomicReference<>();
+
+	/** How many times it was ejected, before decay; owned by {@link OutlierEjector}. */
+	int ejections;
+
+	/** When its last ejection ended, or {@code null}; owned by {@link OutlierEjector}. */
+	@Nullable Instant ejectionEnded;
+
+	/** The current ejection, shown while the tracker says it is ejected. */
+	private @Nullable Ejection ejection;
+
+	/** Ends the current ejection when its time is up. */
+	private @Nullable ScheduledFuture<?> ejectionEnd;
 
 	private volatile EndpointState state;
 
@@ -128,6 +146,7 @@ final class EndpointRecord {
 	 */
 	void remove() {
 		this.removed = true;
+		cancelEjectionEnd();
 	}
 
 	/**
@@ -153,6 +172,10 @@ final class EndpointRecord {
 		this.lastCheck = now;
 		this.latency = latency;
 		this.lastError = passed ? null : ((detail != null) ? detail : "failed");
+		if (this.ejection != null && !this.tracker.ejected()) {
+			// A passing probe ended the ejection sooner.
+			ejectionOver(now);
+		}
 		HealthTransition transition = null;
 		if (after != null) {
 			transition = new HealthTransition(this.endpoint, before, after, cause(before, after, detail), now);
@@ -173,11 +196,77 @@ final class EndpointRecord {
 			return null;
 		}
 		this.callFailures.set(0);
+		CallWindow window = this.callWindow.get();
+		if (window != null) {
+			window.clear();
+		}
 		HealthTransition transition = new HealthTransition(this.endpoint, HealthStatus.HEALTHY, HealthStatus.UNHEALTHY,
 				cause, now);
 		remember(transition);
 		publish();
 		return transition;
+	}
+
+	/**
+	 * Returns whether real calls took it out of rotation and it has not returned.
+	 * @return {@code true} while ejected
+	 */
+	boolean isEjected() {
+		return this.tracker.ejected();
+	}
+
+	/**
+	 * Notes the ejection just made by {@link #eject} and when it ends, and shows it.
+	 * @param ejection the ejection
+	 * @param end the task that ends it
+	 */
+	void ejection(Ejection ejection, ScheduledFuture<?> end) {
+		cancelEjectionEnd();
+		this.ejection = ejection;
+		this.ejectionEnd = end;
+		publish();
+	}
+
+	/**
+	 * Ends an ejection whose time is up: healthy again, unless its probes failed {@code fall}
+	 * times in a row meanwhile.
+	 * @param ejection the ejection that ends, so that a later one is left alone
+	 * @param cause why, for the transition
+	 * @param now when
+	 * @return the transition to HEALTHY, or {@code null} if none
+	 */
+	@Nullable HealthTransition endEjection(Ejection ejection, String cause, Instant now) {
+		if (this.removed || this.ejection != ejection) {
+			return null;
+		}
+		this.ejectionEnd = null;
+		boolean healthy = this.tracker.endEjection();
+		ejectionOver(now);
+		if (!healthy) {
+			publish();
+			return null;
+		}
+		HealthTransition transition = new HealthTransition(this.endpoint, HealthStatus.UNHEALTHY, HealthStatus.HEALTHY,
+				cause, now);
+		remember(transition);
+		publish();
+		return transition;
+	}
+
+	private void ejectionOver(Instant now) {
+		this.ejection = null;
+		this.ejectionEnded = now;
+		// Failures of calls made while it was out belong to that ejection.
+		this.callFailures.set(0);
+		cancelEjectionEnd();
+	}
+
+	private void cancelEjectionEnd() {
+		ScheduledFuture<?> end = this.ejectionEnd;
+		if (end != null) {
+			this.ejectionEnd = null;
+			end.cancel(false);
+		}
 	}
 
 	/**
@@ -209,6 +298,9 @@ final class EndpointRecord {
 	HealthTransition healthyUnprobed(String cause, Instant now) {
 		HealthStatus before = this.tracker.status();
 		this.tracker.force(HealthStatus.HEALTHY);
+		if (this.ejection != null) {
+			ejectionOver(now);
+		}
 		HealthTransition transition = new HealthTransition(this.endpoint, before, HealthStatus.HEALTHY, cause, now);
 		remember(transition);
 		publish();
@@ -243,7 +335,8 @@ final class EndpointRecord {
 			cause = this.recent.isEmpty() ? NOT_PROBED : this.recent.getLast().cause();
 		}
 		this.state = new EndpointState(this.endpoint, this.tracker.status(), this.lastCheck, this.latency,
-				this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions);
+				this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions,
+				this.tracker.ejected() ? this.ejection : null);
 	}
 
 	@Override

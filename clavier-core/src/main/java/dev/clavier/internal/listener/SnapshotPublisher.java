@@ -3,6 +3,7 @@ package dev.clavier.internal.listener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,8 @@ final class SnapshotPublisher {
 	private final List<EndpointRecord> changed = new ArrayList<>();
 
 	private boolean fallbackEpisode;
+
+	private boolean panicEpisode;
 
 	private boolean closed;
 
@@ -177,13 +180,20 @@ final class SnapshotPublisher {
 	private Selection select() {
 		List<Endpoint> all = new ArrayList<>(this.table.size());
 		List<Endpoint> healthy = new ArrayList<>(this.table.size());
+		int probed = 0;
 		for (EndpointRecord record : this.table.records()) {
 			all.add(record.endpoint());
 			if (record.status() == HealthStatus.HEALTHY) {
 				healthy.add(record.endpoint());
 			}
+			if (record.status() != HealthStatus.UNKNOWN) {
+				probed++;
+			}
 		}
+		String panic = PanicThreshold.reason(this.config.panicThreshold(), healthy.size(), probed);
 		if (healthy.isEmpty() && !this.draining.isEmpty()) {
+			// Draining endpoints serve a replacement in progress, before any panic.
+			panic = null;
 			// Endpoints that left discovery while healthy, picked until a replacement passes
 			// (DrainingPolicy); only while no discovered endpoint is healthy, in address order too.
 			for (EndpointRecord record : this.draining.draining()) {
@@ -192,10 +202,26 @@ final class SnapshotPublisher {
 		}
 		List<Endpoint> pickable;
 		boolean fallback = false;
+		String reason = null;
 		if (this.config.ignoreHealth()) {
 			pickable = all;
 		}
+		else if (panic != null) {
+			if (!this.panicEpisode) {
+				this.panicEpisode = true;
+				logger.warn("[{}] {}; picking among all {} discovered endpoints", this.name, panic, all.size());
+			}
+			pickable = all;
+			fallback = true;
+			reason = panic;
+		}
 		else if (!healthy.isEmpty() || all.isEmpty()) {
+			if (this.panicEpisode) {
+				this.panicEpisode = false;
+				logger.info("[{}] {} of {} probed endpoint(s) healthy, not below the panic threshold of {}%; "
+						+ "picks use healthy endpoints only", this.name, healthy.size(), probed,
+						this.config.panicThreshold());
+			}
 			if (this.fallbackEpisode) {
 				this.fallbackEpisode = false;
 				if (!healthy.isEmpty()) {
@@ -218,11 +244,15 @@ final class SnapshotPublisher {
 			pickable = healthy;
 		}
 		Selection selection = this.current.selection();
-		if (selection.isFallback() == fallback && selection.endpoints().equals(pickable)) {
+		if (selection.isFallback() == fallback && Objects.equals(selection.fallbackReason(), reason)
+				&& selection.endpoints().equals(pickable)) {
 			return selection;
 		}
 		List<Endpoint> frozen = List.copyOf(pickable);
-		return frozen.isEmpty() ? Selection.empty()
+		if (frozen.isEmpty()) {
+			return Selection.empty();
+		}
+		return (reason != null) ? Selection.of(frozen, this.config.filter().selector(frozen), reason)
 				: Selection.of(frozen, this.config.filter().selector(frozen), fallback);
 	}
 
