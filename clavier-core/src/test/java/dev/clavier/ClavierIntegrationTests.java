@@ -21,15 +21,11 @@ import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.NoHealthyEndpointException;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.TcpScout;
-import dev.clavier.scout.grpc.GrpcScout;
 import dev.clavier.test.LoopbackAddresses;
-import dev.clavier.test.SrvTarget;
 import dev.clavier.test.TcpMode;
 import dev.clavier.test.TestDnsServer;
-import dev.clavier.test.TestGrpcBackend;
 import dev.clavier.test.TestHttpBackend;
 import dev.clavier.test.TestTcpBackend;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The engine end to end against real peers on loopback: DNS answers from the test kit's
- * server, real HTTP, gRPC and TCP backends, and the scouts probing them on a live schedule.
+ * server, real HTTP and TCP backends, and the scouts probing them on a live schedule (gRPC:
+ * {@code GrpcScoutIntegrationTests} in clavier-grpc).
  */
 class ClavierIntegrationTests {
 
@@ -251,31 +248,6 @@ class ClavierIntegrationTests {
 	}
 
 	@Test
-	void srvDiscoveredGrpcBackendsShouldUseLowestPriorityAndFollowServingStatus() throws Exception {
-		assumeLoopbackHosts();
-		TestGrpcBackend first = TestGrpcBackend.start(HOSTS[0], 0);
-		try (first; TestGrpcBackend second = TestGrpcBackend.start(HOSTS[1], 0);
-				TestGrpcBackend backup = TestGrpcBackend.start(HOSTS[2], 0)) {
-			this.dns.a("a.svc.test", 60, HOSTS[0]).a("b.svc.test", 60, HOSTS[1]).a("c.svc.test", 60, HOSTS[2]);
-			this.dns.srv("_grpc._tcp.greeter.svc.test", 60, new SrvTarget(10, 5, first.port(), "a.svc.test"),
-					new SrvTarget(10, 3, second.port(), "b.svc.test"), new SrvTarget(20, 1, backup.port(), "c.svc.test"));
-			Listener listener = this.clavier.addListener("greeter",
-					fast(DnsDiscovery.builder().name("_grpc._tcp.greeter.svc.test").recordType(DnsRecordType.SRV)
-						.servers(this.dns.hostAndPort()).build()).scout(GrpcScout.builder().build()).build());
-			assertThat(listener.awaitReady(WAIT)).isTrue();
-			assertThat(listener.endpoints()).extracting((state) -> state.endpoint().address())
-				.containsExactly(first.hostAndPort(), second.hostAndPort());
-			assertThat(listener.endpoints()).extracting((state) -> state.endpoint().weight()).containsExactly(5, 3);
-			assertThat(listener.endpoints()).extracting(EndpointState::status).containsOnly(HealthStatus.HEALTHY);
-			first.status("", ServingStatus.NOT_SERVING);
-			await().atMost(WAIT).until(() -> status(listener, HOSTS[0]) == HealthStatus.UNHEALTHY
-					&& listener.selection().size() == 1);
-			assertThat(listener.endpoints().get(0).lastError()).contains("NOT_SERVING");
-			assertThat(spread(listener, 50)).containsOnlyKeys(HOSTS[1]);
-		}
-	}
-
-	@Test
 	void redisStyleTcpScoutShouldPassOnPongAndFailOnOtherReplies() throws Exception {
 		try (TestTcpBackend redis = TestTcpBackend.start(HOSTS[0], 0, TcpMode.REDIS)) {
 			Listener listener = this.clavier.addListener("cache",
@@ -291,21 +263,18 @@ class ClavierIntegrationTests {
 	void closeShouldStopEveryThreadAndChannelItStarted() throws Exception {
 		Set<String> before = ClavierTests.clavierThreads();
 		try (TestHttpBackend http = TestHttpBackend.start(HOSTS[0], 0);
-				TestGrpcBackend grpc = TestGrpcBackend.start(HOSTS[0], 0);
 				TestTcpBackend tcp = TestTcpBackend.start(HOSTS[0], 0, TcpMode.ACCEPT)) {
 			this.dns.a("backend.svc.test", 1, HOSTS[0]);
 			Clavier engine = Clavier.create();
 			List<Listener> listeners = List.of(
 					engine.addListener("http", fast(DnsDiscovery.builder().name("backend.svc.test").port(http.port())
 						.servers(this.dns.hostAndPort()).build()).scout(HttpScout.builder().build()).build()),
-					engine.addListener("grpc", fast(StaticDiscovery.of(Endpoint.of(HOSTS[0], grpc.port())))
-						.scout(GrpcScout.builder().build()).build()),
 					engine.addListener("tcp", fast(StaticDiscovery.of(Endpoint.of(HOSTS[0], tcp.port()))).build()));
 			for (Listener listener : listeners) {
-				// Not just ready: healthy, so every kind of probe has really run (a cold first gRPC probe may time out).
+				// Not just ready: healthy, so every kind of probe has really run.
 				await().atMost(WAIT).until(() -> !listener.selection().isEmpty());
 			}
-			assertThat(ClavierTests.clavierThreads()).contains("clavier-scheduler-1", "clavier-io-1", "clavier-grpc-1");
+			assertThat(ClavierTests.clavierThreads()).contains("clavier-scheduler-1", "clavier-io-1");
 			engine.close();
 			await().atMost(WAIT).until(() -> ClavierTests.clavierThreads().equals(before));
 			assertThat(dnsjavaThreads()).isEmpty();

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTests {
 
 	/** The modules with main code; the starter is a pom only. */
-	private static final List<String> MODULES = List.of("clavier-test", "clavier-core",
+	private static final List<String> MODULES = List.of("clavier-test", "clavier-core", "clavier-grpc",
 			"clavier-spring-boot-autoconfigure", "clavier-sample-app", "clavier-benchmarks");
 
 	private static JavaClasses classes;

@@ -3,9 +3,10 @@ package dev.clavier.scout;
 /**
  * A scout: the plug-in kind that probes endpoints. A {@code Scout} is a description (how to
  * probe); the engine {@linkplain #open opens} one session per listener and calls it for each
- * probe. Built-in models: {@code tcp} ({@link TcpScout}), {@code http} ({@link HttpScout}),
- * {@code grpc} ({@link dev.clavier.scout.grpc.GrpcScout}) and {@code none} ({@link Scouts#none()});
- * others plug in through {@link ScoutProvider}. Implementations must be thread-safe.
+ * probe. Built-in models: {@code tcp} ({@link TcpScout}), {@code http} ({@link HttpScout})
+ * and {@code none} ({@link Scouts#none()}); {@code grpc} ({@code dev.clavier.scout.grpc.GrpcScout})
+ * comes with the {@code dev.clavier:clavier-grpc} module; others plug in through
+ * {@link ScoutProvider}. Implementations must be thread-safe.
  */
 public interface Scout {
 

@@ -19,6 +19,13 @@ import dev.clavier.model.ModelRegistry;
  */
 public final class Scouts {
 
+	/**
+	 * The model that the {@code clavier-grpc} module registers, and the module's coordinates.
+	 */
+	private static final String GRPC_MODEL = "grpc";
+
+	private static final String GRPC_MODULE = "dev.clavier:clavier-grpc";
+
 	private static final ModelRegistry<ScoutProvider> REGISTRY = new ModelRegistry<>("scout", ScoutProvider.class,
 			builtIns(), ScoutProvider::model);
 
@@ -36,14 +43,22 @@ public final class Scouts {
 
 	/**
 	 * Creates a scout by model name: a built-in one ({@code tcp}, {@code redis} (a TCP
-	 * {@code PING}/{@code +PONG} check), {@code http}, {@code grpc}, {@code none}) or one
-	 * registered through a {@link ScoutProvider} with {@link java.util.ServiceLoader}.
+	 * {@code PING}/{@code +PONG} check), {@code http}, {@code none}), {@code grpc} when the
+	 * {@code dev.clavier:clavier-grpc} module is on the class path, or one registered through a
+	 * {@link ScoutProvider} with {@link java.util.ServiceLoader}.
 	 * @param model the model name
 	 * @param options model-specific options (for {@code http}: {@code path}, {@code method}...)
 	 * @return the scout
-	 * @throws InvalidOptionException if the model is unknown or an option is wrong
+	 * @throws InvalidOptionException if the model is unknown or an option is wrong; for
+	 * {@code grpc} without its module, the message names the artifact to add
 	 */
 	public static Scout create(String model, Map<String, String> options) {
+		if (GRPC_MODEL.equals(model) && !REGISTRY.models().contains(GRPC_MODEL)) {
+			throw InvalidOptionException.withMessage(
+					"scout model 'grpc' needs the clavier-grpc module: add " + GRPC_MODULE
+							+ " (same version as clavier-core), which brings gRPC",
+					"model", model, "add " + GRPC_MODULE + " for grpc", null);
+		}
 		return REGISTRY.provider(model).create(options);
 	}
 

@@ -6,6 +6,7 @@ import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerSnapshot;
+import dev.clavier.listener.NoHealthyEndpointException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -15,8 +16,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * its probes), and {@code UNKNOWN} while the listener starts (discovery has not answered yet, or
  * no endpoint has been probed yet). Details: {@code healthy}, {@code unhealthy}, {@code unknown}
  * and {@code total} endpoint counts, {@code fallback} (whether picks fall back to every
- * discovered endpoint because none is healthy), {@code discovery} (the discovery model) and,
- * when discovery last failed, {@code discoveryError}.
+ * discovered endpoint because none is healthy), {@code discovery} (the discovery model),
+ * when discovery last failed, {@code discoveryError}, and, when {@code DOWN}, {@code reason}: why
+ * nothing is healthy, in the words of {@link NoHealthyEndpointException} (endpoints per status
+ * and their last errors, or what discovery answered).
  * <p>
  * Each health check reads one {@link Listener#snapshot()} and derives every detail from it, so
  * the status and the details always show one moment; it never probes. Thread-safe.
@@ -59,6 +62,10 @@ public final class ClavierListenerHealthIndicator implements HealthIndicator {
 			.withDetail("discovery", discovery.model());
 		if (discovery.lastError() != null) {
 			builder.withDetail("discoveryError", discovery.lastError());
+		}
+		if (healthy == 0 && !isStarting(total, unknown, discovery)) {
+			// The words a caller's failed pick carries, so that health and errors tell one story.
+			builder.withDetail("reason", NoHealthyEndpointException.of(snapshot).getMessage());
 		}
 		return builder.build();
 	}

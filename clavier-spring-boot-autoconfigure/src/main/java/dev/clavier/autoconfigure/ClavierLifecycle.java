@@ -19,6 +19,7 @@ import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerSnapshot;
+import dev.clavier.model.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -125,7 +126,7 @@ public final class ClavierLifecycle implements SmartLifecycle {
 			}
 			else {
 				logger.warn("[{}] not ready after {}: {}; starting anyway, calls may find no healthy endpoint yet",
-						listener.name(), this.wait, describe(listener));
+						listener.name(), Durations.format(this.wait), describe(listener));
 			}
 		}
 		if (!names.isEmpty()) {
@@ -140,6 +141,11 @@ public final class ClavierLifecycle implements SmartLifecycle {
 		if (discovery.lastRefresh() == null) {
 			return "discovery of " + discovery.target() + " has not answered"
 					+ ((discovery.lastError() != null) ? " (last error: " + discovery.lastError() + ")" : "");
+		}
+		if (snapshot.endpoints().isEmpty()) {
+			// NXDOMAIN, an empty registry: an answer, but nothing to pick.
+			return "discovery of " + discovery.target() + " answered no endpoints"
+					+ ((discovery.lastNote() != null) ? " (" + discovery.lastNote() + ")" : "");
 		}
 		return snapshot.endpoints().size() + " endpoint(s) discovered, " + snapshot.count(HealthStatus.UNKNOWN)
 				+ " not probed yet";

@@ -48,9 +48,12 @@ final class ClavierListenerConfigMapper {
 
 	private static final String DISCOVERY_CLIENT_CLASS = "org.springframework.cloud.client.discovery.DiscoveryClient";
 
-	private static final String[] GRPC_CLASSES = { "io.grpc.ManagedChannel", "io.grpc.stub.ClientCalls",
-			"io.grpc.protobuf.ProtoUtils", "io.grpc.health.v1.HealthGrpc",
+	// The grpc scout (from the clavier-grpc module) and the gRPC classes it needs.
+	private static final String[] GRPC_CLASSES = { "dev.clavier.scout.grpc.GrpcScoutProvider", "io.grpc.ManagedChannel",
+			"io.grpc.stub.ClientCalls", "io.grpc.protobuf.ProtoUtils", "io.grpc.health.v1.HealthGrpc",
 			"io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder" };
+
+	private static final String GRPC_MODULE = "dev.clavier:clavier-grpc";
 
 	/**
 	 * The property that sets each option of the engine's own builder, {@link Clavier.Builder}.
@@ -268,9 +271,9 @@ final class ClavierListenerConfigMapper {
 			.toArray(String[]::new);
 		if (missing.length > 0) {
 			throw new ClavierConfigurationException(property, "grpc",
-					"gRPC is not on the class path (missing " + String.join(", ", missing) + ")",
-					"add io.grpc:grpc-netty-shaded, io.grpc:grpc-services and io.grpc:grpc-protobuf "
-							+ "(or depend on clavier-spring-boot-starter), or use another scout model");
+					"the grpc scout is not on the class path (missing " + String.join(", ", missing) + ")",
+					"add the dependency " + GRPC_MODULE + " (same version as the starter; it brings gRPC), "
+							+ "or use another scout model");
 		}
 		// Through the provider, so that no gRPC type is linked from this class.
 		Map<String, String> options = new LinkedHashMap<>();

@@ -11,8 +11,9 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 /**
  * {@link RuntimeHintsRegistrar} for what the Clavier engine finds by name at run time: the
  * {@link java.util.ServiceLoader} files of its discovery, scout and filter models, the built-in
- * providers they list (created through their public constructor), and the gRPC classes the
- * {@code grpc} scout checks for before it starts. Registered in
+ * providers they list (created through their public constructor), and, when the
+ * {@code clavier-grpc} module is on the class path, the gRPC classes its {@code grpc} scout
+ * checks for before it starts. Registered in
  * {@code META-INF/spring/aot.factories}. Thread-safe.
  */
 public final class ClavierRuntimeHints implements RuntimeHintsRegistrar {

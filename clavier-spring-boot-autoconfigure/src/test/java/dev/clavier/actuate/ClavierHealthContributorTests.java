@@ -128,7 +128,9 @@ class ClavierHealthContributorTests {
 		assertThat(allDown.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(allDown.getDetails()).containsOnly(entry("healthy", 0), entry("unhealthy", 2), entry("unknown", 0),
 				entry("total", 2), entry("fallback", true), entry("discovery", "dns"),
-				entry("discoveryError", "timed out after 2s"));
+				entry("discoveryError", "timed out after 2s"),
+				entry("reason", "[backend] no healthy endpoint: 2 discovered (0 HEALTHY, 2 UNHEALTHY, 0 UNKNOWN); "
+						+ "last errors: 127.0.0.2:8080: HTTP 503; 127.0.0.3:8080: connection refused"));
 		DiscoveryState answered = new DiscoveryState("dns", "backend.svc.test A", SnapshotOnlyListener.NOW, null, null,
 				0, null);
 		listener.publish(SnapshotOnlyListener.snapshot(answered, false, false,

@@ -389,7 +389,28 @@ class ClavierAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(ClavierConfigurationException.class)
 					.hasMessageContaining("clavier.listeners.backend.scout.model")
-					.hasMessageContaining("gRPC is not on the class path");
+					.hasMessageContaining("the grpc scout is not on the class path (missing io.grpc.ManagedChannel")
+					.hasMessageNotContaining("GrpcScoutProvider")
+					.satisfies((ex) -> assertThat(((ClavierConfigurationException) ex).getAction())
+						.startsWith("add the dependency dev.clavier:clavier-grpc"));
+			});
+	}
+
+	@Test
+	void runWithGrpcScoutWithoutGrpcModuleShouldNameTheModule() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("dev.clavier.scout.grpc"))
+			.withPropertyValues("clavier.listeners.backend.discovery.model=static",
+					"clavier.listeners.backend.discovery.static.endpoints=127.0.0.1:8080",
+					"clavier.listeners.backend.scout.model=grpc")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(ClavierConfigurationException.class)
+					.hasMessageContaining("clavier.listeners.backend.scout.model")
+					.hasMessageContaining("missing dev.clavier.scout.grpc.GrpcScoutProvider)")
+					.satisfies((ex) -> assertThat(((ClavierConfigurationException) ex).getAction()).isEqualTo(
+							"add the dependency dev.clavier:clavier-grpc (same version as the starter; it brings gRPC), "
+									+ "or use another scout model"));
 			});
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,17 @@ class ClavierRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(TypeReference.of("io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder"))).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(TypeReference.of("io.grpc.health.v1.HealthGrpc")))
+			.accepts(this.hints);
+	}
+
+	@Test
+	void registerHintsWhenGrpcModuleAbsentShouldRegisterNoGrpcType() throws Exception {
+		new ClavierRuntimeHints().registerHints(this.hints,
+				new FilteredClassLoader("dev.clavier.scout.grpc", "io.grpc"));
+		assertThat(this.hints.reflection().typeHints())
+			.noneMatch((hint) -> hint.getType().getName().startsWith("io.grpc")
+					|| hint.getType().getName().startsWith("dev.clavier.scout.grpc"));
+		assertThat(RuntimeHintsPredicates.reflection().onConstructorInvocation(DnsDiscoveryProvider.class.getConstructor()))
 			.accepts(this.hints);
 	}
 

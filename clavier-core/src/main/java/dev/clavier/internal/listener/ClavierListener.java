@@ -387,7 +387,13 @@ public final class ClavierListener implements Listener {
 	}
 
 	private void logTransition(HealthTransition transition) {
-		logger.info("[{}] {} is {} ({})", this.name, transition.endpoint(), transition.to(), transition.cause());
+		// Back in rotation is good news; leaving it (failed probes, ejection) is what operators look for.
+		if (transition.to() == HealthStatus.HEALTHY) {
+			logger.info("[{}] {} is {} ({})", this.name, transition.endpoint(), transition.to(), transition.cause());
+		}
+		else {
+			logger.warn("[{}] {} is {} ({})", this.name, transition.endpoint(), transition.to(), transition.cause());
+		}
 	}
 
 	/**
@@ -434,7 +440,8 @@ public final class ClavierListener implements Listener {
 				.queue((observer, snapshot) -> observer.discovered(snapshot, endpoints, failure));
 			// What discovery did changed; what picks are made from changed in found(), if at all.
 			ClavierListener.this.publisher.publishNow(false);
-			if (failure == null) {
+			// An answer without endpoints (NXDOMAIN, an empty registry) is not ready: nothing could be picked.
+			if (failure == null && !endpoints.isEmpty()) {
 				ClavierListener.this.readiness.discoveryAnswered();
 			}
 		}

@@ -54,11 +54,11 @@ final class DiscoveryRefresher {
 
 	private int attempts;
 
-	private boolean emptyEpisode;
-
 	private boolean closed;
 
 	private DiscoveryState state;
+
+	private final DiscoveryLog log;
 
 	/**
 	 * Creates a refresher; {@link #refresh()} starts it.
@@ -80,6 +80,7 @@ final class DiscoveryRefresher {
 		this.known = known;
 		this.sink = sink;
 		this.state = new DiscoveryState(config.discovery().model(), session.target(), null, null, null, 0, null);
+		this.log = new DiscoveryLog(name, session.target());
 	}
 
 	DiscoveryState state() {
@@ -120,8 +121,7 @@ final class DiscoveryRefresher {
 			String error = Failures.describe(failure);
 			Duration delay = Delays.backoff(this.attempts, this.config.discoveryRetryMin(), this.config.discoveryRetryMax(),
 					ThreadLocalRandom.current().nextDouble());
-			logger.warn("[{}] discovery of {} failed: {}; keeping {} endpoint(s), retrying in {} (attempt {})", this.name,
-					this.session.target(), error, this.known.getAsInt(), Durations.format(delay), this.attempts);
+			this.log.failed(error, this.known.getAsInt(), Durations.format(delay), this.attempts);
 			this.state = new DiscoveryState(previous.model(), previous.target(), previous.lastRefresh(), now.plus(delay),
 					error, this.attempts, previous.lastNote());
 			this.sink.attempted(List.of(), failure);
@@ -134,15 +134,13 @@ final class DiscoveryRefresher {
 		this.state = new DiscoveryState(previous.model(), previous.target(), now,
 				(refreshAfter != null) ? now.plus(refreshAfter) : null, null, 0, result.note());
 		int known = this.known.getAsInt();
-		if (found.isEmpty() && known > 0 && !this.config.clearOnEmpty()) {
-			if (!this.emptyEpisode) {
-				logger.warn("[{}] discovery of {} answered no endpoints{}; keeping the {} known endpoint(s)", this.name,
-						this.session.target(), (result.note() != null) ? " (" + result.note() + ")" : "", known);
-			}
-			this.emptyEpisode = true;
+		if (found.isEmpty()) {
+			this.log.answeredEmpty(result.note(), known, !this.config.clearOnEmpty());
 		}
 		else {
-			this.emptyEpisode = false;
+			this.log.answered(found.size());
+		}
+		if (!found.isEmpty() || known == 0 || this.config.clearOnEmpty()) {
 			this.sink.found(found);
 		}
 		this.sink.attempted(found, null);

@@ -75,6 +75,8 @@ final class SnapshotPublisher {
 
 	private boolean fallbackEpisode;
 
+	private final NothingHealthyLog nothingHealthyLog = new NothingHealthyLog();
+
 	private boolean panicEpisode;
 
 	private boolean closed;
@@ -156,6 +158,7 @@ final class SnapshotPublisher {
 		Selection before = this.current.selection();
 		this.current = next;
 		this.out.accept(next);
+		this.nothingHealthyLog.published(next);
 		if (selection != before) {
 			List<Endpoint> pickable = selection.endpoints();
 			this.observers.queue((observer, snapshot) -> observer.selectionChanged(snapshot, pickable));

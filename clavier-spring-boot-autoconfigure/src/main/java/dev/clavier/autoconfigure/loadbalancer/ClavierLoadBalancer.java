@@ -2,6 +2,8 @@ package dev.clavier.autoconfigure.loadbalancer;
 
 import java.util.Objects;
 
+import dev.clavier.listener.Listener;
+import dev.clavier.listener.NoHealthyEndpointException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -17,9 +19,11 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
  * its picks are currently made from: an unhealthy endpoint is never picked.
  * <p>
  * Nothing to pick (no endpoint healthy and the all-down policy fails, or nothing discovered):
- * an {@link EmptyResponse}, without a log line per call; Spring Cloud then reports "no
- * instances available". A retry ({@link RetryableRequestContext}) avoids the instance that
- * failed when there is another one.
+ * an error, {@link NoHealthyEndpointException} naming the listener and why (endpoints per status
+ * and their last errors), without a log line per call; the caller's call fails with it. Without
+ * a listener, an {@link EmptyResponse}, which Spring Cloud reports as "no instances available".
+ * A retry ({@link RetryableRequestContext}) avoids the instance that failed when there is
+ * another one.
  * <p>
  * Each pick reads the listener's current selection through the service's
  * {@link ClavierServiceView} and returns the response the view made once per endpoint and
@@ -41,8 +45,7 @@ final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 		ClavierServiceView.Instances instances = this.view.instances();
 		int size = instances.size();
 		if (size == 0) {
-			// Nothing pickable: Spring Cloud turns this into "No instances available for <id>".
-			return EMPTY;
+			return nothingToPick();
 		}
 		int index = instances.selection.nextIndex();
 		if (size > 1) {
@@ -52,6 +55,16 @@ final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 			}
 		}
 		return instances.response(index);
+	}
+
+	/**
+	 * Fails the pick with the listener's reason, which the caller's RestClient, RestTemplate or
+	 * WebClient call then fails with; Spring Cloud's own "No instances available for <id>" does not
+	 * say why. Without a listener (removed), the empty response Spring Cloud words itself.
+	 */
+	private Mono<Response<ServiceInstance>> nothingToPick() {
+		Listener listener = this.view.listener();
+		return (listener != null) ? Mono.error(NoHealthyEndpointException.of(listener.snapshot())) : EMPTY;
 	}
 
 	@SuppressWarnings("rawtypes")

@@ -8,9 +8,14 @@ import java.util.Set;
 
 import dev.clavier.Clavier;
 import dev.clavier.discovery.StaticDiscovery;
+import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.NoHealthyEndpointException;
+import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
+import dev.clavier.test.TestHttpBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.ServiceInstance;
@@ -20,6 +25,8 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ClavierLoadBalancer} over a {@link ClavierServiceView}.
@@ -83,6 +90,25 @@ class ClavierLoadBalancerTests {
 		Response<ServiceInstance> response = balancer.choose().block();
 		assertThat(response).isInstanceOf(EmptyResponse.class);
 		assertThat(response.hasServer()).isFalse();
+	}
+
+	@Test
+	void chooseWhenNothingHealthyShouldFailWithTheListenersReason() {
+		try (TestHttpBackend down = TestHttpBackend.start("127.0.0.1", 0).healthStatus(503)) {
+			Listener listener = this.clavier.addListener("backend",
+					ListenerConfig.builder(StaticDiscovery.of(Endpoint.of(down.host(), down.port())))
+						.scout(HttpScout.builder().path("/health").build())
+						.interval(Duration.ofMillis(500))
+						.timeout(Duration.ofMillis(400))
+						.build());
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> listener.endpoints().get(0).status() == HealthStatus.UNHEALTHY);
+			ClavierLoadBalancer balancer = balancer(listener);
+			assertThatExceptionOfType(NoHealthyEndpointException.class).isThrownBy(() -> balancer.choose().block())
+				.withMessage("[backend] no healthy endpoint: 1 discovered (0 HEALTHY, 1 UNHEALTHY, 0 UNKNOWN); "
+						+ "last errors: " + down.hostAndPort() + ": HTTP 503")
+				.satisfies((ex) -> assertThat(ex.getListener()).isEqualTo("backend"));
+		}
 	}
 
 	private Listener addListener(String... endpoints) throws InterruptedException {

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * {@code ""}, the whole server), {@code tls} (default {@code false}) and {@code authority}
  * (default: the endpoint's {@code host:port}). Unknown options are rejected.
  * <p>
- * The provider itself touches no gRPC class, so the {@code grpc} model is listed even when gRPC
- * is not on the class path; {@link #create} then fails with a message naming the artifacts to
- * add. Thread-safe.
+ * Registered by the {@code clavier-grpc} module's {@code META-INF/services}. The provider itself
+ * touches no gRPC class, so the {@code grpc} model is listed even when a gRPC jar was excluded;
+ * {@link #create} then fails with a message naming the artifacts to add back. Thread-safe.
  */
 public final class GrpcScoutProvider implements ScoutProvider {
 
@@ -93,8 +93,8 @@ public final class GrpcScoutProvider implements ScoutProvider {
 		if (!missing.isEmpty()) {
 			throw new IllegalStateException("the grpc scout needs gRPC on the class path, missing: "
 					+ String.join(", ", missing)
-					+ " (add io.grpc:grpc-netty-shaded, io.grpc:grpc-services and io.grpc:grpc-protobuf, "
-					+ "versions from io.grpc:grpc-bom, or use the clavier-spring-boot-starter that brings them)");
+					+ " (dev.clavier:clavier-grpc brings them: do not exclude them, or add them back, versions from "
+					+ "io.grpc:grpc-bom)");
 		}
 	}
 
