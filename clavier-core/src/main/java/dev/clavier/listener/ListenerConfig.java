@@ -45,11 +45,16 @@ import org.jspecify.annotations.Nullable;
  * its next passing probe (passive outlier detection); 0 turns it off
  * @param maxProbesInFlight most probes of the listener running at once; probes that fall due beyond
  * it wait for a free slot, in order, their timeout not running yet
+ * @param subsetSize how many of the discovered endpoints this application instance probes and
+ * picks (deterministic subsetting); 0 turns subsetting off
+ * @param subsetInstanceId the id of this application instance that chooses its subset, such as
+ * {@code orders-7}; blank while subsetting is off
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval,
 		Duration fastInterval, Duration downInterval, Duration timeout, double jitter, int rise, int fall,
 		boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout,
-		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
+		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight,
+		int subsetSize, String subsetInstanceId) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -134,6 +139,38 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 		checkAtLeast("outlierFailures", outlierFailures, 0, ">= 0, 0 turns it off");
 		checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
+		checkSubset(subsetSize, subsetInstanceId);
+	}
+
+	/**
+	 * Creates a configuration without subsetting, checking every rule the builder checks.
+	 * @param discovery how endpoints are found
+	 * @param scout how endpoints are probed
+	 * @param filter how one endpoint is picked
+	 * @param interval time between two probes of one healthy endpoint
+	 * @param fastInterval time between two probes of an endpoint between states
+	 * @param downInterval time between two probes of an unhealthy endpoint
+	 * @param timeout how long a probe may take before it fails
+	 * @param jitter fraction of each wait by which it varies at random, in [0, 0.5]
+	 * @param rise consecutive successes that make an unhealthy endpoint healthy
+	 * @param fall consecutive failures that make a healthy endpoint unhealthy
+	 * @param ignoreHealth whether picks ignore health and use every discovered endpoint
+	 * @param allDownPolicy what picks do when endpoints are discovered but none is healthy
+	 * @param clearOnEmpty whether an empty discovery answer empties a non-empty set
+	 * @param discoveryTimeout how long one discovery attempt may take
+	 * @param discoveryRetryMin first wait after a failed discovery attempt
+	 * @param discoveryRetryMax longest wait between failed discovery attempts
+	 * @param outlierFailures consecutive failed real calls that eject an endpoint; 0 turns it off
+	 * @param maxProbesInFlight most probes of the listener running at once
+	 * @throws InvalidOptionException naming the first option that breaks a rule
+	 */
+	public ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration fastInterval,
+			Duration downInterval, Duration timeout, double jitter, int rise, int fall, boolean ignoreHealth,
+			AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout, Duration discoveryRetryMin,
+			Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
+		this(discovery, scout, filter, interval, fastInterval, downInterval, timeout, jitter, rise, fall, ignoreHealth,
+				allDownPolicy, clearOnEmpty, discoveryTimeout, discoveryRetryMin, discoveryRetryMax, outlierFailures,
+				maxProbesInFlight, 0, "");
 	}
 
 	/**
@@ -164,7 +201,16 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			int maxProbesInFlight) {
 		this(discovery, scout, filter, interval, defaultFastInterval(checkPositive("interval", interval)), interval,
 				timeout, jitter, rise, fall, ignoreHealth, allDownPolicy, clearOnEmpty, discoveryTimeout,
-				discoveryRetryMin, discoveryRetryMax, outlierFailures, maxProbesInFlight);
+				discoveryRetryMin, discoveryRetryMax, outlierFailures, maxProbesInFlight, 0, "");
+	}
+
+	/**
+	 * Returns whether this application instance probes and picks a subset of the discovered
+	 * endpoints ({@code subsetSize} above 0).
+	 * @return {@code true} if subsetting is on
+	 */
+	public boolean isSubsetting() {
+		return this.subsetSize > 0;
 	}
 
 	/**
@@ -217,7 +263,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.discoveryTimeout(this.discoveryTimeout)
 			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax)
 			.outlierFailures(this.outlierFailures)
-			.maxProbesInFlight(this.maxProbesInFlight);
+			.maxProbesInFlight(this.maxProbesInFlight)
+			.subset(this.subsetSize, this.subsetInstanceId);
 	}
 
 	// Each rule once: the record's constructor and the builder's setters call these.
@@ -235,6 +282,15 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			throw new InvalidOptionException("jitter", jitter, "0...0.5");
 		}
 		return jitter;
+	}
+
+	private static void checkSubset(int size, String instanceId) {
+		checkAtLeast("subsetSize", size, 0, ">= 0, 0 turns subsetting off");
+		Objects.requireNonNull(instanceId, "subsetInstanceId");
+		if (size > 0 && instanceId.isBlank()) {
+			throw new InvalidOptionException("subsetInstanceId", instanceId,
+					"the id of this application instance, such as orders-7, when subsetSize > 0");
+		}
 	}
 
 	private static int checkAtLeast(String option, int value, int min, String expected) {
@@ -285,6 +341,10 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private int outlierFailures = DEFAULT_OUTLIER_FAILURES;
 
 		private int maxProbesInFlight = DEFAULT_MAX_PROBES_IN_FLIGHT;
+
+		private int subsetSize;
+
+		private String subsetInstanceId = "";
 
 		Builder() {
 		}
@@ -486,6 +546,27 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets deterministic subsetting: this application instance probes and picks only
+		 * {@code size} of the discovered endpoints, chosen from its id as the Google SRE book
+		 * describes (chapter "Load Balancing in the Datacenter"). Where the id ends in an ordinal
+		 * ({@code orders-7}, as StatefulSet pods are named, alone or as the host part of
+		 * {@code orders-7:orders:8080}), instances {@code 0...n-1} share the endpoints exactly
+		 * evenly; other ids are hashed to an ordinal. Subsets change little when endpoints come
+		 * and go, and endpoints that stay in the subset keep their health. Endpoints outside it
+		 * are still listed, neither probed nor picked; an unhealthy member never widens the
+		 * subset: the all-down policy applies within it. Default: off.
+		 * @param size how many endpoints, 0 to turn subsetting off
+		 * @param instanceId the id of this application instance; not blank when {@code size > 0}
+		 * @return this builder
+		 */
+		public Builder subset(int size, String instanceId) {
+			checkSubset(size, instanceId);
+			this.subsetSize = size;
+			this.subsetInstanceId = instanceId;
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -501,7 +582,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Duration downInterval = (this.downInterval != null) ? this.downInterval : this.interval;
 			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, fastInterval, downInterval,
 					this.timeout, this.jitter, this.rise, this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
-					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight);
+					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight,
+					this.subsetSize, this.subsetInstanceId);
 		}
 
 	}

@@ -67,6 +67,8 @@ public final class ClavierListener implements Listener {
 
 	private final DrainingPolicy draining;
 
+	private final SubsetPolicy subset;
+
 	private final OutlierEjector ejector;
 
 	private final Readiness readiness;
@@ -118,6 +120,7 @@ public final class ClavierListener implements Listener {
 		this.probes = (scout != null)
 				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink()) : null;
 		this.draining = new DrainingPolicy(name, config, this.probes != null, scheduler, this::publishNow);
+		this.subset = new SubsetPolicy(name, config);
 		this.ejector = new OutlierEjector(config.outlierFailures(), this.table, this::execute, clock, this::ejected);
 		// Ready means picks see the first probes' outcome: the snapshot saying so is published first.
 		this.readiness = new Readiness(name, this::publishReady);
@@ -295,8 +298,27 @@ public final class ClavierListener implements Listener {
 			}
 			this.readiness.done(record);
 		}
+		// Before draining, which waits for the first probes of the subset's newcomers only.
+		SubsetPolicy.Change moved = this.subset.apply(this.table.records(), change.added());
+		for (EndpointRecord record : moved.left()) {
+			if (this.probes != null) {
+				this.probes.release(record);
+			}
+			this.readiness.done(record);
+		}
 		this.draining.tableChanged(change, this.table);
+		for (EndpointRecord record : moved.entered()) {
+			if (this.probes != null) {
+				this.probes.probe(record);
+			}
+			else {
+				record.healthyUnprobed("scout is none: healthy when discovered", this.clock.instant());
+			}
+		}
 		for (EndpointRecord record : change.added()) {
+			if (!record.inSubset()) {
+				continue;
+			}
 			if (this.probes != null) {
 				this.readiness.awaitFirstProbe(record);
 				this.probes.probe(record);
