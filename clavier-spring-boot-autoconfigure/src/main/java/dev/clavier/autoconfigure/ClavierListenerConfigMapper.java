@@ -24,6 +24,7 @@ import dev.clavier.scout.Scouts;
 import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -67,7 +68,8 @@ final class ClavierListenerConfigMapper {
 			Map.entry("maxProbesInFlight", "scout.max-in-flight"), Map.entry("discoveryTimeout", "discovery.timeout"),
 			Map.entry("discoveryRetryMin", "discovery.retry-min"),
 			Map.entry("discoveryRetryMax", "discovery.retry-max"),
-			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"));
+			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"),
+			Map.entry("subsetSize", "subset.size"), Map.entry("subsetInstanceId", "subset.instance-id"));
 
 	private static final Kind<Discovery> DISCOVERY = new Kind<>("discovery", Discovery.class, Discoveries::models,
 			Discoveries::create);
@@ -129,6 +131,8 @@ final class ClavierListenerConfigMapper {
 		Filter filterModel = filter(prefix, listener.getFilter());
 		ClavierProperties.OutlierDetection outlier = listener.getOutlierDetection();
 		int outlierFailures = outlier.isEnabled() ? outlier.getConsecutiveFailures() : 0;
+		ClavierSubsetDefaults.Settings subset = new ClavierSubsetDefaults(
+				this.beanFactory.getBeanProvider(Environment.class).getIfAvailable()).resolve(id, listener.getSubset());
 		return configure(listenerPaths(prefix), prefix + "scout.timeout", scout.getTimeout(),
 				() -> ListenerConfig.builder(discoveryModel)
 					.scout(scoutModel)
@@ -147,6 +151,7 @@ final class ClavierListenerConfigMapper {
 					.ignoreHealth(listener.isIgnoreHealth())
 					.allDownPolicy(listener.getAllDownPolicy())
 					.clearOnEmpty(discovery.isClearOnEmpty())
+					.subset(subset.size(), subset.instanceId())
 					.build());
 	}
 

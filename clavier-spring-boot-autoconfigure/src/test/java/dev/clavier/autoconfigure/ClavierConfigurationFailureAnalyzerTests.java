@@ -168,6 +168,8 @@ class ClavierConfigurationFailureAnalyzerTests {
 						new String[] { L + "discovery.dns.port=80", L + "outlier-detection.consecutive-failures=0" }),
 				arguments("bad failure status", L + "outlier-detection.failure-statuses",
 						new String[] { L + "discovery.dns.port=80", L + "outlier-detection.failure-statuses=503,42" }),
+				arguments("negative subset size", L + "subset.size",
+						new String[] { L + "discovery.dns.port=80", L + "subset.size=-1" }),
 				arguments("io threads out of range", "clavier.io-threads", new String[] { "clavier.io-threads=0" }),
 				arguments("negative start-up wait", "clavier.startup.wait", new String[] { "clavier.startup.wait=-1s" }));
 	}
