@@ -92,7 +92,8 @@ class ClavierListenerSubsetTests {
 		assertThat(picks(listener, 50)).containsOnlyKeys(members.get(1));
 		backend(members.get(1)).healthStatus(503);
 		await().atMost(WAIT).until(() -> listener.selection().isEmpty());
-		assertThatExceptionOfType(NoHealthyEndpointException.class).isThrownBy(listener::getEndpoint);
+		assertThatExceptionOfType(NoHealthyEndpointException.class).isThrownBy(listener::getEndpoint)
+			.withMessageContaining("5 discovered (0 HEALTHY, 2 UNHEALTHY, 3 UNKNOWN), 3 of them outside this instance's subset");
 		assertThat(members(listener)).isEqualTo(members);
 
 		// A non-member leaves discovery: the subset is worked out again, members keep their health.
