@@ -298,8 +298,10 @@ public final class ClavierListener implements Listener {
 			}
 			this.readiness.done(record);
 		}
-		// Before draining, which waits for the first probes of the subset's newcomers only.
-		SubsetPolicy.Change moved = this.subset.apply(this.table.records(), change.added());
+		// Before draining, which waits for the first probes of the subset's newcomers only. A
+		// change of weights alone moves nothing: subsets follow addresses.
+		SubsetPolicy.Change moved = (change.added().isEmpty() && change.removed().isEmpty())
+				? SubsetPolicy.Change.NONE : this.subset.apply(this.table.records(), change.added());
 		for (EndpointRecord record : moved.left()) {
 			if (this.probes != null) {
 				this.probes.release(record);
