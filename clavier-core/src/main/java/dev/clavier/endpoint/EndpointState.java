@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
  * @param cause why the endpoint has its current status (the last transition's cause)
  * @param transitions the most recent transitions, oldest first (at most ten)
  * @param ejection its ejection by passive outlier detection while it lasts, or {@code null}
+ * @param inSubset whether it is in this application instance's subset, so probed and picked;
+ * {@code true} for every endpoint while subsetting is off
  */
 public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
 		@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
-		String cause, List<HealthTransition> transitions, @Nullable Ejection ejection) {
+		String cause, List<HealthTransition> transitions, @Nullable Ejection ejection, boolean inSubset) {
 
 	/**
 	 * Creates a state, checking every argument.
@@ -36,7 +38,8 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 	}
 
 	/**
-	 * Creates the state of an endpoint that is not ejected.
+	 * Creates the state of an endpoint that is not ejected, in the subset (or of a listener
+	 * without subsetting).
 	 * @param endpoint the endpoint
 	 * @param status its current status
 	 * @param lastCheck when the last probe finished, or {@code null} before the first
@@ -51,7 +54,7 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 			@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
 			String cause, List<HealthTransition> transitions) {
 		this(endpoint, status, lastCheck, latency, consecutiveSuccesses, consecutiveFailures, lastError, cause,
-				transitions, null);
+				transitions, null, true);
 	}
 
 }

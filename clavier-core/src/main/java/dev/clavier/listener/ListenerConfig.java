@@ -49,12 +49,16 @@ import org.jspecify.annotations.Nullable;
  * the failure-percentage rule beside {@code outlierFailures}
  * @param panicThreshold the share of discovered endpoints, in percent, below which picks are made
  * among all of them as too few are healthy (Envoy's panic threshold); 0 turns it off
+ * @param subsetSize how many of the discovered endpoints this application instance probes and
+ * picks (deterministic subsetting); 0 turns subsetting off
+ * @param subsetInstanceId the id of this application instance that chooses its subset, such as
+ * {@code orders-7}; blank while subsetting is off
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval,
 		Duration fastInterval, Duration downInterval, Duration timeout, double jitter, int rise, int fall,
 		boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout,
 		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight,
-		OutlierDetection outlierDetection, int panicThreshold) {
+		OutlierDetection outlierDetection, int panicThreshold, int subsetSize, String subsetInstanceId) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -141,12 +145,13 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
 		Objects.requireNonNull(outlierDetection, "outlierDetection");
 		OutlierDetection.checkPercent("panicThreshold", panicThreshold, "0...100, 0 turns it off");
+		checkSubset(subsetSize, subsetInstanceId);
 	}
 
 	/**
-	 * Creates a configuration with the default outlier detection timing and no panic threshold,
-	 * checking every rule the builder checks. The constructor of the configurations before timed
-	 * ejection.
+	 * Creates a configuration with the default outlier detection timing, no panic threshold and
+	 * no subsetting, checking every rule the builder checks. The constructor of the
+	 * configurations before timed ejection and subsetting.
 	 * @param discovery how endpoints are found
 	 * @param scout how endpoints are probed
 	 * @param filter how one endpoint is picked
@@ -173,7 +178,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
 		this(discovery, scout, filter, interval, fastInterval, downInterval, timeout, jitter, rise, fall, ignoreHealth,
 				allDownPolicy, clearOnEmpty, discoveryTimeout, discoveryRetryMin, discoveryRetryMax, outlierFailures,
-				maxProbesInFlight, OutlierDetection.defaults(), 0);
+				maxProbesInFlight, OutlierDetection.defaults(), 0, 0, "");
 	}
 
 	/**
@@ -205,6 +210,15 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		this(discovery, scout, filter, interval, defaultFastInterval(checkPositive("interval", interval)), interval,
 				timeout, jitter, rise, fall, ignoreHealth, allDownPolicy, clearOnEmpty, discoveryTimeout,
 				discoveryRetryMin, discoveryRetryMax, outlierFailures, maxProbesInFlight);
+	}
+
+	/**
+	 * Returns whether this application instance probes and picks a subset of the discovered
+	 * endpoints ({@code subsetSize} above 0).
+	 * @return {@code true} if subsetting is on
+	 */
+	public boolean isSubsetting() {
+		return this.subsetSize > 0;
 	}
 
 	/**
@@ -259,7 +273,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.outlierFailures(this.outlierFailures)
 			.maxProbesInFlight(this.maxProbesInFlight)
 			.outlierDetection(this.outlierDetection)
-			.panicThreshold(this.panicThreshold);
+			.panicThreshold(this.panicThreshold)
+			.subset(this.subsetSize, this.subsetInstanceId);
 	}
 
 	// Each rule once: the record's constructor and the builder's setters call these.
@@ -277,6 +292,15 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			throw new InvalidOptionException("jitter", jitter, "0...0.5");
 		}
 		return jitter;
+	}
+
+	private static void checkSubset(int size, String instanceId) {
+		checkAtLeast("subsetSize", size, 0, ">= 0, 0 turns subsetting off");
+		Objects.requireNonNull(instanceId, "subsetInstanceId");
+		if (size > 0 && instanceId.isBlank()) {
+			throw new InvalidOptionException("subsetInstanceId", instanceId,
+					"the id of this application instance, such as orders-7, when subsetSize > 0");
+		}
 	}
 
 	private static int checkAtLeast(String option, int value, int min, String expected) {
@@ -341,6 +365,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private Duration failurePercentageWindow = OutlierDetection.DEFAULT_FAILURE_PERCENTAGE_WINDOW;
 
 		private int panicThreshold;
+		private int subsetSize;
+
+		private String subsetInstanceId = "";
 
 		Builder() {
 		}
@@ -630,6 +657,27 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets deterministic subsetting: this application instance probes and picks only
+		 * {@code size} of the discovered endpoints, chosen from its id as the Google SRE book
+		 * describes (chapter "Load Balancing in the Datacenter"). Where the id ends in an ordinal
+		 * ({@code orders-7}, as StatefulSet pods are named, alone or as the host part of
+		 * {@code orders-7:orders:8080}), instances {@code 0...n-1} share the endpoints exactly
+		 * evenly; other ids are hashed to an ordinal. Subsets change little when endpoints come
+		 * and go, and endpoints that stay in the subset keep their health. Endpoints outside it
+		 * are still listed, neither probed nor picked; an unhealthy member never widens the
+		 * subset: the all-down policy applies within it. Default: off.
+		 * @param size how many endpoints, 0 to turn subsetting off
+		 * @param instanceId the id of this application instance; not blank when {@code size > 0}
+		 * @return this builder
+		 */
+		public Builder subset(int size, String instanceId) {
+			checkSubset(size, instanceId);
+			this.subsetSize = size;
+			this.subsetInstanceId = instanceId;
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -649,7 +697,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 					new OutlierDetection(this.baseEjectionTime, this.maxEjectionTime, this.maxEjectionPercent,
 							this.failurePercentageThreshold, this.failurePercentageMinimumCalls,
 							this.failurePercentageWindow),
-					this.panicThreshold);
+					this.panicThreshold, this.subsetSize, this.subsetInstanceId);
 		}
 
 	}

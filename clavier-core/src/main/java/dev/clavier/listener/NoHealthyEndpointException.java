@@ -63,6 +63,11 @@ public class NoHealthyEndpointException extends RuntimeException {
 		message.append(snapshot.count(HealthStatus.HEALTHY)).append(" HEALTHY, ");
 		message.append(snapshot.count(HealthStatus.UNHEALTHY)).append(" UNHEALTHY, ");
 		message.append(snapshot.count(HealthStatus.UNKNOWN)).append(" UNKNOWN)");
+		long outside = endpoints.stream().filter((state) -> !state.inSubset()).count();
+		if (outside > 0) {
+			// Subsetting: those are UNKNOWN because this instance never probes them, not because they are new.
+			message.append(", ").append(outside).append(" of them outside this instance's subset");
+		}
 		if (!errors.isEmpty()) {
 			message.append("; last errors: ").append(String.join("; ", errors));
 		}

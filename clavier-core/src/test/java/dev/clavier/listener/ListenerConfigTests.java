@@ -255,4 +255,32 @@ class ListenerConfigTests {
 		assertThat(detection.ejectionTime(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(20));
 	}
 
+	@Test
+	void buildShouldLeaveSubsettingOffByDefault() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery).build();
+		assertThat(config.subsetSize()).isZero();
+		assertThat(config.isSubsetting()).isFalse();
+	}
+
+	@Test
+	void subsetShouldKeepSizeAndIdThroughToBuilder() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery).subset(10, "orders-7").build();
+		assertThat(config.isSubsetting()).isTrue();
+		assertThat(config.toBuilder().build()).isEqualTo(config);
+		assertThat(config.subsetInstanceId()).isEqualTo("orders-7");
+	}
+
+	@Test
+	void subsetWhenSizeNegativeOrIdBlankShouldNameTheOption() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery).subset(-1, "orders-7"))
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("subsetSize");
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery).subset(10, " "))
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("subsetInstanceId");
+		assertThat(ListenerConfig.builder(this.discovery).subset(0, "").build().isSubsetting()).isFalse();
+	}
+
 }

@@ -42,7 +42,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *                      "lastCheck": "...", "latencyMs": 1.3, "lastError": null,
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
  *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
- *                      "ejection": null } ] } } }
+ *                      "ejection": null, "inSubset": true } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -229,12 +229,14 @@ public final class ClavierEndpoint {
 	 * @param cause why the endpoint has its status
 	 * @param transitions the most recent changes of status, oldest first
 	 * @param ejection its ejection by failed calls while it lasts, or {@code null}
+	 * @param inSubset whether it is in this application instance's subset, so probed and picked
+	 * ({@code true} for every endpoint while subsetting is off); one outside is listed only
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
 			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
-			@Nullable EjectionDescriptor ejection) {
+			@Nullable EjectionDescriptor ejection, boolean inSubset) {
 
 		/**
 		 * Creates a descriptor.
@@ -252,7 +254,7 @@ public final class ClavierEndpoint {
 			return new EndpointDescriptor(state.endpoint().host(), state.endpoint().port(), state.endpoint().weight(),
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
 					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
-					EjectionDescriptor.of(state.ejection()));
+					EjectionDescriptor.of(state.ejection()), state.inSubset());
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

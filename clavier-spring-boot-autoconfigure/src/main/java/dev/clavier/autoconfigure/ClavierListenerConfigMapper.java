@@ -24,6 +24,7 @@ import dev.clavier.scout.Scouts;
 import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -77,7 +78,8 @@ final class ClavierListenerConfigMapper {
 			Map.entry("failurePercentageThreshold", "outlier-detection.failure-percentage.threshold"),
 			Map.entry("failurePercentageMinimumCalls", "outlier-detection.failure-percentage.minimum-calls"),
 			Map.entry("failurePercentageWindow", "outlier-detection.failure-percentage.window"),
-			Map.entry("panicThreshold", "panic-threshold"));
+			Map.entry("panicThreshold", "panic-threshold"), Map.entry("subsetSize", "subset.size"),
+			Map.entry("subsetInstanceId", "subset.instance-id"));
 
 	private static final Kind<Discovery> DISCOVERY = new Kind<>("discovery", Discovery.class, Discoveries::models,
 			Discoveries::create);
@@ -139,6 +141,8 @@ final class ClavierListenerConfigMapper {
 		Filter filterModel = filter(prefix, listener.getFilter());
 		ClavierProperties.OutlierDetection outlier = listener.getOutlierDetection();
 		int outlierFailures = outlier.isEnabled() ? outlier.getConsecutiveFailures() : 0;
+		ClavierSubsetDefaults.Settings subset = new ClavierSubsetDefaults(
+				this.beanFactory.getBeanProvider(Environment.class).getIfAvailable()).resolve(id, listener.getSubset());
 		return configure(listenerPaths(prefix), prefix + "scout.timeout", scout.getTimeout(),
 				() -> ListenerConfig.builder(discoveryModel)
 					.scout(scoutModel)
@@ -163,6 +167,7 @@ final class ClavierListenerConfigMapper {
 					.ignoreHealth(listener.isIgnoreHealth())
 					.allDownPolicy(listener.getAllDownPolicy())
 					.clearOnEmpty(discovery.isClearOnEmpty())
+					.subset(subset.size(), subset.instanceId())
 					.build());
 	}
 

@@ -242,6 +242,11 @@ public class ClavierProperties implements InitializingBean {
 		private final OutlierDetection outlierDetection = new OutlierDetection();
 
 		/**
+		 * Deterministic subsetting: probe and pick only a stable subset of the discovered endpoints.
+		 */
+		private final Subset subset = new Subset();
+
+		/**
 		 * Whether picks ignore health and use every discovered endpoint; probes still run and are shown.
 		 */
 		private boolean ignoreHealth;
@@ -277,6 +282,10 @@ public class ClavierProperties implements InitializingBean {
 
 		public OutlierDetection getOutlierDetection() {
 			return this.outlierDetection;
+		}
+
+		public Subset getSubset() {
+			return this.subset;
 		}
 
 		public boolean isIgnoreHealth() {
@@ -1118,6 +1127,47 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setWindow(Duration window) {
 			this.window = window;
+		}
+
+	}
+
+	/**
+	 * Deterministic subsetting: each application instance probes and picks only a stable subset
+	 * of a listener's endpoints, chosen from its instance id, so that a large fleet of clients
+	 * does not probe every backend. Unset values fall back to Spring Cloud LoadBalancer's
+	 * {@code spring.cloud.loadbalancer.clients.<id>.subset.*}, then
+	 * {@code spring.cloud.loadbalancer.subset.*}.
+	 */
+	public static class Subset {
+
+		/**
+		 * Number of endpoints this instance probes and picks; 0 turns subsetting off. Default:
+		 * spring.cloud.loadbalancer.subset.size when set, else 0 (off).
+		 */
+		private @Nullable Integer size;
+
+		/**
+		 * Id of this application instance that chooses its subset; an id ending in an ordinal
+		 * (orders-7, as StatefulSet pods are named) spreads instances exactly evenly, other ids are
+		 * hashed. Default: spring.cloud.loadbalancer.subset.instance-id, else Spring Cloud's
+		 * default instance id (host name:application name:port).
+		 */
+		private @Nullable String instanceId;
+
+		public @Nullable Integer getSize() {
+			return this.size;
+		}
+
+		public void setSize(@Nullable Integer size) {
+			this.size = size;
+		}
+
+		public @Nullable String getInstanceId() {
+			return this.instanceId;
+		}
+
+		public void setInstanceId(@Nullable String instanceId) {
+			this.instanceId = instanceId;
 		}
 
 	}

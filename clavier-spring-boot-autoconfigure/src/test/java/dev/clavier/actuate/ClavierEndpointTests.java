@@ -284,6 +284,31 @@ class ClavierEndpointTests {
 		assertThat(listener.selection().size()).isEqualTo(2);
 	}
 
+	@Test
+	void listenersWhenSubsettingShouldListEveryEndpointAndSayWhichAreInTheSubset() {
+		Listener listener = this.clavier.addListener("backend",
+				config(this.up, this.down).subset(1, "orders-0").build());
+		await().atMost(WAIT).untilAsserted(() -> assertThat(listener.endpoints()).filteredOn((state) -> state.inSubset())
+			.singleElement()
+			.satisfies((state) -> assertThat(state.lastCheck()).isNotNull()));
+		ListenerDescriptor backend = this.endpoint.listener("backend");
+		assertThat(backend.total()).isEqualTo(2);
+		assertThat(backend.endpoints()).extracting(EndpointDescriptor::inSubset).containsExactlyInAnyOrder(true, false);
+		EndpointDescriptor outside = backend.endpoints().stream().filter((e) -> !e.inSubset()).findFirst().orElseThrow();
+		assertThat(outside.status()).isEqualTo(HealthStatus.UNKNOWN);
+		assertThat(outside.lastCheck()).isNull();
+		assertThat(outside.cause()).contains("outside this instance's subset");
+		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(backend));
+		assertThat(json.read("$.endpoints[*].inSubset", List.class)).containsExactlyInAnyOrder(true, false);
+		// Without subsetting every endpoint is in.
+		this.clavier.removeListener("backend");
+		this.clavier.addListener("backend", config(this.up, this.down).build());
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.endpoint.listener("backend").endpoints()).hasSize(2)
+				.extracting(EndpointDescriptor::inSubset)
+				.containsOnly(true));
+	}
+
 	private ListenerConfig.Builder config(TestHttpBackend... backends) {
 		List<Endpoint> endpoints = Arrays.stream(backends)
 			.map((backend) -> Endpoint.of(backend.host(), backend.port()))

@@ -187,6 +187,8 @@ class ClavierConfigurationFailureAnalyzerTests {
 								L + "outlier-detection.failure-percentage.window=0s" }),
 				arguments("negative panic threshold", L + "panic-threshold",
 						new String[] { L + "discovery.dns.port=80", L + "panic-threshold=-5" }),
+				arguments("negative subset size", L + "subset.size",
+						new String[] { L + "discovery.dns.port=80", L + "subset.size=-1" }),
 				arguments("io threads out of range", "clavier.io-threads", new String[] { "clavier.io-threads=0" }),
 				arguments("negative start-up wait", "clavier.startup.wait", new String[] { "clavier.startup.wait=-1s" }));
 	}

@@ -71,6 +71,8 @@ public final class ClavierListener implements Listener {
 
 	private final DrainingPolicy draining;
 
+	private final SubsetPolicy subset;
+
 	private final OutlierEjector ejector;
 
 	private final Readiness readiness;
@@ -148,6 +150,7 @@ public final class ClavierListener implements Listener {
 		this.probes = (scout != null)
 				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink()) : null;
 		this.draining = new DrainingPolicy(name, config, this.probes != null, scheduler, this::publishNow);
+		this.subset = new SubsetPolicy(name, config);
 		this.ejector = new OutlierEjector(name, config.outlierFailures(), config.outlierDetection(), this.probes != null,
 				this.table, scheduler, clock, new EjectionSink());
 		// Ready means picks see the first probes' outcome: the snapshot saying so is published first.
@@ -326,10 +329,31 @@ public final class ClavierListener implements Listener {
 			}
 			this.readiness.done(record);
 		}
+		// Before draining, which waits for the first probes of the subset's newcomers only. A
+		// change of weights alone moves nothing: subsets follow addresses.
+		SubsetPolicy.Change moved = (change.added().isEmpty() && change.removed().isEmpty())
+				? SubsetPolicy.Change.NONE : this.subset.apply(this.table.records(), change.added());
+		for (EndpointRecord record : moved.left()) {
+			if (this.probes != null) {
+				this.probes.release(record);
+			}
+			this.readiness.done(record);
+		}
 		this.draining.tableChanged(change, this.table);
+		for (EndpointRecord record : moved.entered()) {
+			if (this.probes != null) {
+				this.probes.probe(record);
+			}
+			else {
+				record.healthyUnprobed("scout is none: healthy when discovered", this.clock.instant());
+			}
+		}
 		Map<Endpoint, EndpointState> carried = this.seeds;
 		this.seeds = null;
 		for (EndpointRecord record : change.added()) {
+			if (!record.inSubset()) {
+				continue;
+			}
 			EndpointState seed = (carried != null) ? carried.get(record.endpoint()) : null;
 			if (seed != null) {
 				record.seed(seed);

@@ -113,7 +113,8 @@ final class DrainingPolicy {
 					healthy = true;
 					break;
 				}
-				if (!record.probed()) {
+				// Endpoints outside the subset are never probed: none is awaited.
+				if (!record.probed() && record.inSubset()) {
 					awaiting.add(record);
 				}
 			}

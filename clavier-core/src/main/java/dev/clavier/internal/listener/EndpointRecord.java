@@ -39,6 +39,8 @@ final class EndpointRecord {
 	private static final String DRAINING = "left discovery; still picked, no longer probed, until a new endpoint passes "
 			+ "its first probe";
 
+	private static final String OUTSIDE_SUBSET = "outside this instance's subset: neither probed nor picked";
+
 	private Endpoint endpoint;
 
 	private final HealthTracker tracker;
@@ -56,6 +58,9 @@ final class EndpointRecord {
 	private boolean removed;
 
 	private boolean draining;
+
+	/** Whether it is in this instance's subset; owned by {@link SubsetPolicy}. */
+	private boolean inSubset = true;
 
 	/** The next scheduled probe; owned by {@link ProbeScheduler}. */
 	@Nullable ScheduledFuture<?> next;
@@ -147,6 +152,31 @@ final class EndpointRecord {
 	void remove() {
 		this.removed = true;
 		cancelEjectionEnd();
+	}
+
+	/**
+	 * Returns whether it is in this instance's subset, so probed and picked.
+	 * @return {@code true} unless subsetting left it out
+	 */
+	boolean inSubset() {
+		return this.inSubset;
+	}
+
+	/**
+	 * Puts it in this instance's subset or takes it out. Out, it forgets its health (no probe
+	 * keeps it current): back in, its next probe decides, as a first probe does.
+	 * @param in whether it is in the subset
+	 */
+	void subset(boolean in) {
+		this.inSubset = in;
+		if (!in) {
+			this.tracker.force(HealthStatus.UNKNOWN);
+			this.lastCheck = null;
+			this.latency = null;
+			this.lastError = null;
+			this.callFailures.set(0);
+		}
+		publish();
 	}
 
 	/**
@@ -331,12 +361,15 @@ final class EndpointRecord {
 		if (this.draining) {
 			cause = DRAINING;
 		}
+		else if (!this.inSubset) {
+			cause = OUTSIDE_SUBSET;
+		}
 		else {
 			cause = this.recent.isEmpty() ? NOT_PROBED : this.recent.getLast().cause();
 		}
 		this.state = new EndpointState(this.endpoint, this.tracker.status(), this.lastCheck, this.latency,
 				this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions,
-				this.tracker.ejected() ? this.ejection : null);
+				this.tracker.ejected() ? this.ejection : null, this.inSubset);
 	}
 
 	@Override

@@ -113,7 +113,8 @@ final class ProbeScheduler {
 	 * @param record the endpoint
 	 */
 	void probe(EndpointRecord record) {
-		if (this.closed || record.isRemoved() || record.inFlight != null || record.waitingForSlot) {
+		if (this.closed || record.isRemoved() || !record.inSubset() || record.inFlight != null
+				|| record.waitingForSlot) {
 			return;
 		}
 		if (this.probesInFlight >= this.config.maxProbesInFlight()) {
@@ -209,7 +210,7 @@ final class ProbeScheduler {
 		// Every probe handed over ends here once, removed endpoints' and timed-out ones included.
 		this.probesInFlight--;
 		startWaiting();
-		if (this.closed || record.isRemoved()) {
+		if (this.closed || record.isRemoved() || !record.inSubset()) {
 			return;
 		}
 		Duration latency = Duration.ofNanos(nanos);

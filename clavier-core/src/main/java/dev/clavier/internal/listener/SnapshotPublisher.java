@@ -185,6 +185,10 @@ final class SnapshotPublisher {
 		List<Endpoint> healthy = new ArrayList<>(this.table.size());
 		int probed = 0;
 		for (EndpointRecord record : this.table.records()) {
+			if (!record.inSubset()) {
+				// Outside this instance's subset: never picked, not even by the all-down fallback.
+				continue;
+			}
 			all.add(record.endpoint());
 			if (record.status() == HealthStatus.HEALTHY) {
 				healthy.add(record.endpoint());
