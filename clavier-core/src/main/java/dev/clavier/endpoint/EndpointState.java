@@ -19,10 +19,16 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the last probe's error, or {@code null} if it succeeded or none ran
  * @param cause why the endpoint has its current status (the last transition's cause)
  * @param transitions the most recent transitions, oldest first (at most ten)
+ * @param probeMode how its health is learnt: polled, watched, or not probed (scout {@code none})
+ * @param probeModeReason why it has that mode when it is not the configured one (a server
+ * without a watch stream is polled), or {@code null}
+ * @param nextProbe when it is next probed (polled, or a watch's reconnect or confirmation), or
+ * {@code null} if nothing is scheduled (a watch waiting for the server's next status)
  */
 public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
 		@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
-		String cause, List<HealthTransition> transitions) {
+		String cause, List<HealthTransition> transitions, ProbeMode probeMode, @Nullable String probeModeReason,
+		@Nullable Instant nextProbe) {
 
 	/**
 	 * Creates a state, checking every argument.
@@ -32,6 +38,26 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 		Objects.requireNonNull(status, "status");
 		Objects.requireNonNull(cause, "cause");
 		transitions = List.copyOf(transitions);
+		Objects.requireNonNull(probeMode, "probeMode");
+	}
+
+	/**
+	 * Creates the state of a polled endpoint with nothing scheduled, as before probe modes.
+	 * @param endpoint the endpoint
+	 * @param status its current status
+	 * @param lastCheck when the last probe finished, or {@code null} before the first
+	 * @param latency how long the last probe took, or {@code null} before the first
+	 * @param consecutiveSuccesses probes in a row that succeeded, up to now
+	 * @param consecutiveFailures probes in a row that failed, up to now
+	 * @param lastError the last probe's error, or {@code null}
+	 * @param cause why the endpoint has its current status
+	 * @param transitions the most recent transitions, oldest first
+	 */
+	public EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
+			@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
+			String cause, List<HealthTransition> transitions) {
+		this(endpoint, status, lastCheck, latency, consecutiveSuccesses, consecutiveFailures, lastError, cause,
+				transitions, ProbeMode.POLL, null, null);
 	}
 
 }
