@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -40,7 +41,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *     "endpoints": [ { "host": "127.0.0.2", "port": 8080, "weight": 1, "status": "HEALTHY",
  *                      "lastCheck": "...", "latencyMs": 1.3, "lastError": null,
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
- *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ] } ] } } }
+ *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
+ *                      "probeMode": "poll", "probeModeReason": null, "nextProbe": "..." } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -224,11 +226,18 @@ public final class ClavierEndpoint {
 	 * @param consecutiveFailures probes in a row that failed
 	 * @param cause why the endpoint has its status
 	 * @param transitions the most recent changes of status, oldest first
+	 * @param probeMode how its health is learnt: {@code poll}, {@code watch} (a gRPC
+	 * {@code Health/Watch} stream) or {@code none} (scout {@code none})
+	 * @param probeModeReason why it is polled although the scout watches (its server has no
+	 * watch stream), or {@code null}
+	 * @param nextProbe when it is next probed, or {@code null} while a watch waits for the
+	 * server's next status
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
-			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions) {
+			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
+			String probeMode, @Nullable String probeModeReason, @Nullable Instant nextProbe) {
 
 		/**
 		 * Creates a descriptor.
@@ -245,7 +254,8 @@ public final class ClavierEndpoint {
 			}
 			return new EndpointDescriptor(state.endpoint().host(), state.endpoint().port(), state.endpoint().weight(),
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
-					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions);
+					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
+					state.probeMode().name().toLowerCase(Locale.ROOT), state.probeModeReason(), state.nextProbe());
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

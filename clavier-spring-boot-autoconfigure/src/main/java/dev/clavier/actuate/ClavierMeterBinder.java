@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * and their latency;</li>
  * <li>{@code clavier.discovery.refreshes} (counter, tag {@code outcome}): discovery attempts;</li>
  * <li>{@code clavier.transitions} (counter, tag {@code to}: {@code healthy}, {@code unhealthy},
- * {@code unknown}): changes of endpoint health.</li>
+ * {@code unknown}): changes of endpoint health;</li>
+ * <li>{@code clavier.watch.reconnects} (counter): broken watch streams (gRPC
+ * {@code Health/Watch}) opened again.</li>
  * </ul>
  * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment, subscribes
  * an observer to each, and follows the engine ({@link Clavier#subscribe(ClavierObserver)}): a
@@ -229,6 +231,8 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 
 		private final Map<HealthStatus, Counter> transitions = new EnumMap<>(HealthStatus.class);
 
+		private final Counter watchReconnects;
+
 		ListenerMeters(MeterRegistry registry, Tags tags) {
 			this.probeSuccess = probeTimer(registry, tags, "success");
 			this.probeFailure = probeTimer(registry, tags, "failure");
@@ -241,6 +245,10 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 					.description("Changes of endpoint health of a Clavier listener")
 					.register(registry));
 			}
+			this.watchReconnects = Counter.builder("clavier.watch.reconnects")
+				.tags(tags)
+				.description("Broken health watch streams of a Clavier listener's endpoints opened again")
+				.register(registry);
 		}
 
 		private static Timer probeTimer(MeterRegistry registry, Tags tags, String outcome) {
@@ -263,6 +271,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 			List<Meter> meters = new ArrayList<>(List.of(this.probeSuccess, this.probeFailure, this.discoverySuccess,
 					this.discoveryFailure));
 			meters.addAll(this.transitions.values());
+			meters.add(this.watchReconnects);
 			return meters;
 		}
 
@@ -280,6 +289,11 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 		@Override
 		public void transitioned(ListenerSnapshot listener, HealthTransition transition) {
 			this.transitions.get(transition.to()).increment();
+		}
+
+		@Override
+		public void watchReconnected(ListenerSnapshot listener, Endpoint endpoint) {
+			this.watchReconnects.increment();
 		}
 
 	}
