@@ -110,6 +110,21 @@ class GrpcWatchTests {
 	}
 
 	@Test
+	void ejectedWhenWatchedShouldReturnAfterDownIntervalWhileServing() throws Exception {
+		Endpoint endpoint = Endpoint.of("127.0.0.1", this.backend.port());
+		Listener listener = this.clavier.addListener("grpc",
+				watched(StaticDiscovery.of(endpoint), GrpcScout.builder().build()).outlierFailures(1).build());
+		await().atMost(WAIT).until(() -> status(listener) == HealthStatus.HEALTHY);
+		listener.reportCall(endpoint, false, "UNAVAILABLE");
+		await().atMost(WAIT).until(() -> status(listener) == HealthStatus.UNHEALTHY);
+		assertThat(only(listener).nextProbe()).isNotNull();
+		// Down interval 3 s, poll interval 1 min: only the watch's confirmation brings it back.
+		await().atMost(WAIT).until(() -> status(listener) == HealthStatus.HEALTHY);
+		assertThat(only(listener).nextProbe()).isNull();
+		assertThat(this.backend.checks()).isZero();
+	}
+
+	@Test
 	void serverWithoutWatchShouldBePolledAndStayHealthy() throws Exception {
 		try (TestGrpcBackend old = TestGrpcBackend.builder().watch(false).start()) {
 			Listener listener = this.clavier.addListener("grpc",

@@ -414,6 +414,11 @@ public final class ClavierListener implements Listener {
 		}
 
 		@Override
+		public void scheduled(EndpointRecord record) {
+			ClavierListener.this.publisher.publishSoon(record, false);
+		}
+
+		@Override
 		public void reconnecting(EndpointRecord record) {
 			ClavierListener.this.reconnecting(record);
 		}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -193,10 +194,15 @@ final class EndpointRecord {
 	/**
 	 * Sets when it is next probed.
 	 * @param at when, or {@code null} if nothing is scheduled
+	 * @return whether that changed what readers see
 	 */
-	void nextProbe(@Nullable Instant at) {
+	boolean nextProbe(@Nullable Instant at) {
+		if (Objects.equals(this.nextProbe, at)) {
+			return false;
+		}
 		this.nextProbe = at;
 		publish();
+		return true;
 	}
 
 	private @Nullable HealthTransition recorded(HealthStatus before, @Nullable HealthStatus after, boolean passed,

@@ -311,7 +311,9 @@ final class ProbeScheduler {
 		}
 		long delay = onTick(Math.max(0, wait.toNanos()));
 		record.next = this.scheduler.schedule(() -> probe(record), delay, TimeUnit.NANOSECONDS);
-		record.nextProbe(this.clock.instant().plusNanos(delay));
+		if (record.nextProbe(this.clock.instant().plusNanos(delay))) {
+			this.sink.scheduled(record);
+		}
 	}
 
 	/**
@@ -399,6 +401,13 @@ final class ProbeScheduler {
 		 * @param detail what the endpoint said, or {@code null}
 		 */
 		void pushed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail);
+
+		/**
+		 * Called when an endpoint's next probe was set after its outcome was handed over, so that
+		 * readers see it.
+		 * @param record the endpoint
+		 */
+		void scheduled(EndpointRecord record);
 
 		/**
 		 * Called when a broken watch stream of an endpoint is opened again.

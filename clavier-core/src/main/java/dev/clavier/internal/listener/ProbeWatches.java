@@ -2,6 +2,7 @@ package dev.clavier.internal.listener;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -195,7 +196,7 @@ final class ProbeWatches {
 				ended(attempt, "timed out after " + Durations.format(timeout));
 			}
 		}, timeout);
-		record.nextProbe(null);
+		nextProbe(record, null);
 	}
 
 	private void pushed(Attempt attempt, ProbeResult result) {
@@ -235,13 +236,13 @@ final class ProbeWatches {
 		ProbeResult last = stream.last;
 		Attempt attempt = stream.attempt;
 		if (attempt == null || last == null || !last.healthy() || record.status() != HealthStatus.UNHEALTHY) {
-			record.nextProbe(null);
+			nextProbe(record, null);
 			return;
 		}
 		Duration interval = record.betweenStates() ? this.config.fastInterval() : this.config.downInterval();
 		Duration wait = Delays.jittered(interval, this.config.jitter(), ThreadLocalRandom.current().nextDouble());
 		stream.timer = schedule(() -> confirm(attempt), wait);
-		record.nextProbe(this.clock.instant().plus(wait));
+		nextProbe(record, this.clock.instant().plus(wait));
 	}
 
 	private void confirm(Attempt attempt) {
@@ -278,7 +279,13 @@ final class ProbeWatches {
 				open(stream);
 			}
 		}, wait);
-		stream.record.nextProbe(this.clock.instant().plus(wait));
+		nextProbe(stream.record, this.clock.instant().plus(wait));
+	}
+
+	private void nextProbe(EndpointRecord record, @Nullable Instant at) {
+		if (record.nextProbe(at)) {
+			this.sink.scheduled(record);
+		}
 	}
 
 	private void unsupported(Attempt attempt, String reason) {
