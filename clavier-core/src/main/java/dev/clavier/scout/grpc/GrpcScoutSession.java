@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One listener's use of a {@link GrpcScout}: a channel per endpoint address, made on the first
- * probe, reused while it works, replaced when found in {@code TRANSIENT_FAILURE}, and shut down
- * by {@link #release} or {@link #close}. Thread-safe.
+ * probe or watch, reused while it works (a watch stream and {@code Check} calls share it),
+ * replaced when found in {@code TRANSIENT_FAILURE}, and shut down by {@link #release} or
+ * {@link #close}, which also ends the watch streams on it. Thread-safe.
  */
 final class GrpcScoutSession implements ScoutSession {
 
