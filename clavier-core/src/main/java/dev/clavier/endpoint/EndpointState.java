@@ -22,10 +22,16 @@ import org.jspecify.annotations.Nullable;
  * @param ejection its ejection by passive outlier detection while it lasts, or {@code null}
  * @param inSubset whether it is in this application instance's subset, so probed and picked;
  * {@code true} for every endpoint while subsetting is off
+ * @param probeMode how its health is learnt: polled, watched, or not probed (scout {@code none})
+ * @param probeModeReason why it has that mode when it is not the configured one (a server
+ * without a watch stream is polled), or {@code null}
+ * @param nextProbe when it is next probed (polled, or a watch's reconnect or confirmation), or
+ * {@code null} if nothing is scheduled (a watch waiting for the server's next status)
  */
 public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
 		@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
-		String cause, List<HealthTransition> transitions, @Nullable Ejection ejection, boolean inSubset) {
+		String cause, List<HealthTransition> transitions, @Nullable Ejection ejection, boolean inSubset,
+		ProbeMode probeMode, @Nullable String probeModeReason, @Nullable Instant nextProbe) {
 
 	/**
 	 * Creates a state, checking every argument.
@@ -35,11 +41,13 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 		Objects.requireNonNull(status, "status");
 		Objects.requireNonNull(cause, "cause");
 		transitions = List.copyOf(transitions);
+		Objects.requireNonNull(probeMode, "probeMode");
 	}
 
 	/**
-	 * Creates the state of an endpoint that is not ejected, in the subset (or of a listener
-	 * without subsetting).
+	 * Creates the state of a polled endpoint that is not ejected, in the subset (or of a listener
+	 * without subsetting), with nothing scheduled: the state as it was before ejections, subsets
+	 * and probe modes were shown.
 	 * @param endpoint the endpoint
 	 * @param status its current status
 	 * @param lastCheck when the last probe finished, or {@code null} before the first
@@ -54,7 +62,7 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 			@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
 			String cause, List<HealthTransition> transitions) {
 		this(endpoint, status, lastCheck, latency, consecutiveSuccesses, consecutiveFailures, lastError, cause,
-				transitions, null, true);
+				transitions, null, true, ProbeMode.POLL, null, null);
 	}
 
 }

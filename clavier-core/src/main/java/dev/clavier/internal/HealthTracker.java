@@ -71,6 +71,22 @@ public final class HealthTracker {
 	}
 
 	/**
+	 * Records a failure that decides at once, whatever {@code fall} says: the endpoint itself
+	 * said it does not serve (a status pushed over a watch stream), which no retry would change.
+	 * @return {@code UNHEALTHY} if this outcome changed the status, otherwise {@code null}
+	 */
+	public @Nullable HealthStatus failNow() {
+		this.failures++;
+		this.successes = 0;
+		this.ejected = false;
+		if (this.status == HealthStatus.UNHEALTHY) {
+			return null;
+		}
+		this.status = HealthStatus.UNHEALTHY;
+		return HealthStatus.UNHEALTHY;
+	}
+
+	/**
 	 * Takes a healthy endpoint out of rotation because real calls to it failed (passive
 	 * outlier detection); the next passing probe brings it back.
 	 * @return {@code true} if the endpoint was healthy and is now ejected

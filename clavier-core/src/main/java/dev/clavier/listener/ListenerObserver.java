@@ -68,4 +68,13 @@ public interface ListenerObserver {
 	default void selectionChanged(ListenerSnapshot listener, List<Endpoint> selectable) {
 	}
 
+	/**
+	 * Called when a broken watch stream of an endpoint (gRPC {@code Health/Watch}) is opened
+	 * again, after its back-off.
+	 * @param listener the listener at the moment of the event
+	 * @param endpoint the endpoint
+	 */
+	default void watchReconnected(ListenerSnapshot listener, Endpoint endpoint) {
+	}
+
 }

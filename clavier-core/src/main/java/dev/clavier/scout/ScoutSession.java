@@ -23,6 +23,31 @@ public interface ScoutSession extends AutoCloseable {
 	CompletableFuture<ProbeResult> probe(Endpoint endpoint);
 
 	/**
+	 * Returns whether the engine should {@linkplain #watch watch} endpoints rather than poll them.
+	 * The default, {@code false}, means polling with {@link #probe} alone.
+	 * @return {@code true} if endpoints are watched
+	 */
+	default boolean watches() {
+		return false;
+	}
+
+	/**
+	 * Starts watching one endpoint without blocking the calling thread: the session reports
+	 * what the endpoint pushes to the sink until the watch is closed, ends or turns out to be
+	 * unsupported. Called only when {@link #watches()} is {@code true}; the engine keeps at most
+	 * one watch per endpoint, closes it before {@link #release} and re-opens one after
+	 * {@link WatchSink#ended}. The engine fails a watch whose first report does not arrive
+	 * within the listener's timeout, and closes it.
+	 * @param endpoint the endpoint
+	 * @param sink where to report, from any thread
+	 * @return the watch, which the engine closes
+	 * @throws UnsupportedOperationException by default
+	 */
+	default HealthWatch watch(Endpoint endpoint, WatchSink sink) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not watch endpoints");
+	}
+
+	/**
 	 * Releases what the session holds for an endpoint that left discovery, for example a
 	 * channel. The default does nothing.
 	 * @param endpoint the endpoint

@@ -24,6 +24,28 @@ class HealthTrackerTests {
 	}
 
 	@Test
+	void failNowWhenHealthyShouldBeUnhealthyAtOnceAndNeedRiseToReturn() {
+		HealthTracker tracker = new HealthTracker(2, 3);
+		tracker.record(true);
+		assertThat(tracker.failNow()).isEqualTo(HealthStatus.UNHEALTHY);
+		assertThat(tracker.failures()).isEqualTo(1);
+		assertThat(tracker.failNow()).isNull();
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.betweenStates()).isTrue();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+	}
+
+	@Test
+	void failNowWhenEjectedShouldNeedRiseToReturn() {
+		HealthTracker tracker = new HealthTracker(2, 3);
+		tracker.record(true);
+		tracker.eject();
+		assertThat(tracker.failNow()).isNull();
+		assertThat(tracker.record(true)).isNull();
+		assertThat(tracker.record(true)).isEqualTo(HealthStatus.HEALTHY);
+	}
+
+	@Test
 	void recordWhenHealthyShouldNeedFallConsecutiveFailures() {
 		HealthTracker tracker = new HealthTracker(2, 3);
 		tracker.record(true);

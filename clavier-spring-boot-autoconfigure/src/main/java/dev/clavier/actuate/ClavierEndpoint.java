@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,7 +43,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *                      "lastCheck": "...", "latencyMs": 1.3, "lastError": null,
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
  *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
- *                      "ejection": null, "inSubset": true } ] } } }
+ *                      "ejection": null, "inSubset": true, "probeMode": "poll", "probeModeReason": null,
+ *                      "nextProbe": "..." } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -231,12 +233,19 @@ public final class ClavierEndpoint {
 	 * @param ejection its ejection by failed calls while it lasts, or {@code null}
 	 * @param inSubset whether it is in this application instance's subset, so probed and picked
 	 * ({@code true} for every endpoint while subsetting is off); one outside is listed only
+	 * @param probeMode how its health is learnt: {@code poll}, {@code watch} (a gRPC
+	 * {@code Health/Watch} stream) or {@code none} (scout {@code none})
+	 * @param probeModeReason why it is polled although the scout watches (its server has no
+	 * watch stream), or {@code null}
+	 * @param nextProbe when it is next probed, or {@code null} while a watch waits for the
+	 * server's next status
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
 			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
-			@Nullable EjectionDescriptor ejection, boolean inSubset) {
+			@Nullable EjectionDescriptor ejection, boolean inSubset, String probeMode,
+			@Nullable String probeModeReason, @Nullable Instant nextProbe) {
 
 		/**
 		 * Creates a descriptor.
@@ -254,7 +263,8 @@ public final class ClavierEndpoint {
 			return new EndpointDescriptor(state.endpoint().host(), state.endpoint().port(), state.endpoint().weight(),
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
 					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
-					EjectionDescriptor.of(state.ejection()), state.inSubset());
+					EjectionDescriptor.of(state.ejection()), state.inSubset(),
+					state.probeMode().name().toLowerCase(Locale.ROOT), state.probeModeReason(), state.nextProbe());
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * {@code unknown}): changes of endpoint health;</li>
  * <li>{@code clavier.ejections} (counter): endpoints ejected by failed calls (passive outlier
  * detection).</li>
+ * <li>{@code clavier.watch.reconnects} (counter): broken watch streams (gRPC
+ * {@code Health/Watch}) opened again.</li>
  * </ul>
  * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment, subscribes
  * an observer to each, and follows the engine ({@link Clavier#subscribe(ClavierObserver)}): a
@@ -233,6 +235,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 		private final Map<HealthStatus, Counter> transitions = new EnumMap<>(HealthStatus.class);
 
 		private final Counter ejections;
+		private final Counter watchReconnects;
 
 		ListenerMeters(MeterRegistry registry, Tags tags) {
 			this.probeSuccess = probeTimer(registry, tags, "success");
@@ -249,6 +252,10 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 			this.ejections = Counter.builder("clavier.ejections")
 				.tags(tags)
 				.description("Endpoints of a Clavier listener ejected by failed calls")
+				.register(registry);
+			this.watchReconnects = Counter.builder("clavier.watch.reconnects")
+				.tags(tags)
+				.description("Broken health watch streams of a Clavier listener's endpoints opened again")
 				.register(registry);
 		}
 
@@ -273,6 +280,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 					this.discoveryFailure));
 			meters.addAll(this.transitions.values());
 			meters.add(this.ejections);
+			meters.add(this.watchReconnects);
 			return meters;
 		}
 
@@ -295,6 +303,11 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 		@Override
 		public void ejected(ListenerSnapshot listener, Endpoint endpoint, Ejection ejection) {
 			this.ejections.increment();
+		}
+
+		@Override
+		public void watchReconnected(ListenerSnapshot listener, Endpoint endpoint) {
+			this.watchReconnects.increment();
 		}
 
 	}

@@ -287,6 +287,7 @@ final class ClavierListenerConfigMapper {
 		if (properties.getAuthority() != null) {
 			options.put("authority", properties.getAuthority());
 		}
+		options.put("mode", properties.getMode());
 		return configure(typedPaths(prefix, "scout", "grpc"), property, "grpc", () -> Scouts.create("grpc", options));
 	}
 

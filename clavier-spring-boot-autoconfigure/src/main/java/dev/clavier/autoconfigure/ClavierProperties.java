@@ -890,6 +890,12 @@ public class ClavierProperties implements InitializingBean {
 		 */
 		private @Nullable String authority;
 
+		/**
+		 * How endpoints are probed: watch keeps one Health/Watch stream per endpoint (a server
+		 * without it is polled with Health/Check), check polls Health/Check at every interval.
+		 */
+		private String mode = "watch";
+
 		public String getService() {
 			return this.service;
 		}
@@ -912,6 +918,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setAuthority(@Nullable String authority) {
 			this.authority = authority;
+		}
+
+		public String getMode() {
+			return this.mode;
+		}
+
+		public void setMode(String mode) {
+			this.mode = mode;
 		}
 
 	}

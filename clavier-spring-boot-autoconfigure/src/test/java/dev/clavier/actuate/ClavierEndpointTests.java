@@ -15,7 +15,9 @@ import dev.clavier.actuate.ClavierEndpoint.ListenerDescriptor;
 import dev.clavier.actuate.ClavierEndpoint.ScoutDescriptor;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.endpoint.ProbeMode;
 import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
@@ -333,6 +335,26 @@ class ClavierEndpointTests {
 			.filter((endpoint) -> endpoint.port() == backend.port())
 			.findFirst()
 			.orElseThrow();
+	}
+
+	@Test
+	void describeShouldShowProbeModeAndNextProbe() {
+		Endpoint endpoint = Endpoint.of("127.0.0.2", 9090);
+		EndpointState watched = new EndpointState(endpoint, HealthStatus.HEALTHY, SnapshotOnlyListener.NOW,
+				Duration.ofMillis(3), 1, 0, null, "first probe passed: SERVING", List.of(), null, true, ProbeMode.WATCH, null, null);
+		EndpointState polled = new EndpointState(endpoint, HealthStatus.HEALTHY, SnapshotOnlyListener.NOW,
+				Duration.ofMillis(3), 1, 0, null, "first probe passed: SERVING", List.of(), null, true, ProbeMode.POLL,
+				"no Watch (UNIMPLEMENTED)", SnapshotOnlyListener.NOW.plusSeconds(5));
+		DocumentContext json = JsonPath.parse(JsonMapper.builder()
+			.build()
+			.writeValueAsString(List.of(EndpointDescriptor.of(watched), EndpointDescriptor.of(polled))));
+		assertThat(json.read("$[0].probeMode", String.class)).isEqualTo("watch");
+		assertThat(json.read("$[0].nextProbe", String.class)).isNull();
+		assertThat(json.read("$[0].probeModeReason", String.class)).isNull();
+		assertThat(json.read("$[1].probeMode", String.class)).isEqualTo("poll");
+		assertThat(json.read("$[1].probeModeReason", String.class)).isEqualTo("no Watch (UNIMPLEMENTED)");
+		assertThat(json.read("$[1].nextProbe", String.class))
+			.isEqualTo(SnapshotOnlyListener.NOW.plusSeconds(5).toString());
 	}
 
 }

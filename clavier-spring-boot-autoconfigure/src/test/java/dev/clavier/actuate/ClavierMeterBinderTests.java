@@ -11,6 +11,8 @@ import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
+import dev.clavier.scout.grpc.GrpcScout;
+import dev.clavier.test.TestGrpcBackend;
 import dev.clavier.test.TestHttpBackend;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -107,6 +109,32 @@ class ClavierMeterBinderTests {
 			.untilAsserted(() -> assertThat(
 					this.registry.get("clavier.ejections").tags("listener", "backend").counter().count())
 				.isEqualTo(2.0));
+	}
+
+	@Test
+	void brokenWatchStreamsShouldCountReconnects() {
+		try (TestGrpcBackend grpc = TestGrpcBackend.start("127.0.0.1", 0)) {
+			Listener listener = this.clavier.addListener("greeter",
+					ListenerConfig.builder(StaticDiscovery.of(Endpoint.of("127.0.0.1", grpc.port())))
+						.scout(GrpcScout.builder().build())
+						.interval(Duration.ofMinutes(1))
+						.fastInterval(Duration.ofMillis(100))
+						.downInterval(Duration.ofSeconds(5))
+						.timeout(Duration.ofSeconds(2))
+						.build());
+			this.binder.bindTo(this.registry);
+			await().atMost(WAIT).until(() -> grpc.openWatches() == 1);
+			assertThat(this.registry.get("clavier.watch.reconnects").tags("listener", "greeter").counter().count())
+				.isZero();
+			grpc.stop();
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(
+						this.registry.get("clavier.watch.reconnects").tags("listener", "greeter").counter().count())
+					.isGreaterThanOrEqualTo(1.0));
+			grpc.start();
+			await().atMost(WAIT).until(() -> grpc.openWatches() == 1);
+			assertThat(listener.snapshot().endpoints()).isNotEmpty();
+		}
 	}
 
 	@Test

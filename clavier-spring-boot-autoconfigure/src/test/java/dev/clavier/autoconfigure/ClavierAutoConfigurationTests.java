@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.clavier.Clavier;
@@ -26,6 +27,7 @@ import dev.clavier.listener.OutlierDetection;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.Scouts;
+import dev.clavier.scout.grpc.GrpcScout;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -424,6 +426,37 @@ class ClavierAutoConfigurationTests {
 			.run((context) -> assertThat(
 					context.getBean(ClavierLifecycle.class).getListenerConfigs().get("backend").scout().model())
 				.isEqualTo("grpc"));
+	}
+
+	@Test
+	void runWithGrpcScoutShouldWatchUnlessModeSaysCheck() {
+		this.contextRunner
+			.withPropertyValues("clavier.listeners.backend.discovery.model=static",
+					"clavier.listeners.backend.discovery.static.endpoints=127.0.0.1:8080",
+					"clavier.listeners.backend.scout.model=grpc", "clavier.listeners.polled.discovery.model=static",
+					"clavier.listeners.polled.discovery.static.endpoints=127.0.0.1:8080",
+					"clavier.listeners.polled.scout.model=grpc", "clavier.listeners.polled.scout.grpc.mode=check",
+					"clavier.startup.wait=0")
+			.run((context) -> {
+				Map<String, ListenerConfig> configs = context.getBean(ClavierLifecycle.class).getListenerConfigs();
+				assertThat(((GrpcScout) configs.get("backend").scout()).mode()).isEqualTo(GrpcScout.Mode.WATCH);
+				assertThat(((GrpcScout) configs.get("polled").scout()).mode()).isEqualTo(GrpcScout.Mode.CHECK);
+			});
+	}
+
+	@Test
+	void runWithUnknownGrpcModeShouldFailNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("clavier.listeners.backend.discovery.model=static",
+					"clavier.listeners.backend.discovery.static.endpoints=127.0.0.1:8080",
+					"clavier.listeners.backend.scout.model=grpc", "clavier.listeners.backend.scout.grpc.mode=poll",
+					"clavier.startup.wait=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(clavierFailure(context.getStartupFailure()))
+					.hasMessageContaining("clavier.listeners.backend.scout.grpc.mode")
+					.hasMessageContaining("watch or check");
+			});
 	}
 
 	@Test

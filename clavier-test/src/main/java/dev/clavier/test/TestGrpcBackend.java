@@ -11,10 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.BindableService;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -46,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The overall health (service {@code ""}) starts as SERVING; a service without a status
  * answers gRPC status NOT_FOUND; a backend built {@link Builder#healthService(boolean) without
- * the health service} answers UNIMPLEMENTED. {@link #stop()} stops the server at once, failing
+ * the health service} answers UNIMPLEMENTED, and one built {@link Builder#watch(boolean) without
+ * Watch} answers UNIMPLEMENTED to Health/Watch alone. {@link #openWatches()} counts the Watch
+ * streams open on the server, to prove clients close theirs. {@link #stop()} stops the server at once, failing
  * held Check calls with UNAVAILABLE; health statuses and counters survive stop and start. Netty's
  * threads are daemon threads named {@code clavier-test-grpc-boss-<n>} and
  * {@code clavier-test-grpc-worker-<n>}, calls run on {@code clavier-test-grpc-<n>}; all are
@@ -62,6 +71,12 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 	private static final long TERMINATION_SECONDS = 5;
 
 	private final boolean healthService;
+
+	private final boolean watch;
+
+	private final AtomicInteger watches = new AtomicInteger();
+
+	private final AtomicInteger openWatches = new AtomicInteger();
 
 	private final HealthStatusManager health = new HealthStatusManager();
 
@@ -79,9 +94,10 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 
 	private volatile boolean hang;
 
-	private TestGrpcBackend(InetAddress host, int port, boolean healthService) {
+	private TestGrpcBackend(InetAddress host, int port, boolean healthService, boolean watch) {
 		super(logger, "gRPC", host, port);
 		this.healthService = healthService;
+		this.watch = watch;
 		BindableService service = this.health.getHealthService();
 		if (!(service instanceof HealthGrpc.AsyncService)) {
 			throw new IllegalStateException("Unexpected health service " + service.getClass().getName());
@@ -182,6 +198,23 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 	}
 
 	/**
+	 * Returns the number of Health/Watch calls received, refused ones included.
+	 * @return the watch count
+	 */
+	public int watches() {
+		return this.watches.get();
+	}
+
+	/**
+	 * Returns the number of Health/Watch streams open on the server: started and neither
+	 * completed nor cancelled.
+	 * @return the open stream count
+	 */
+	public int openWatches() {
+		return this.openWatches.get();
+	}
+
+	/**
 	 * Resets the check counter to zero.
 	 * @return this backend
 	 */
@@ -199,7 +232,7 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 
 	@Override
 	String startDetail() {
-		return this.healthService ? "" : " without health service";
+		return this.healthService ? (this.watch ? "" : " without Health/Watch") : " without health service";
 	}
 
 	@Override
@@ -238,7 +271,7 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 			.channelType(NioServerSocketChannel.class)
 			.executor(this.executor);
 		if (this.healthService) {
-			builder.addService(new HoldingHealthService());
+			builder.addService(ServerInterceptors.intercept(new HoldingHealthService(), new WatchCounter()));
 		}
 		return builder.build();
 	}
@@ -282,6 +315,8 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 
 		private boolean healthService = true;
 
+		private boolean watch = true;
+
 		Builder() {
 		}
 
@@ -318,13 +353,25 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 		}
 
 		/**
+		 * Sets whether the health service implements Health/Watch; default {@code true}.
+		 * Without it, Watch answers UNIMPLEMENTED while Check works, as in servers that predate
+		 * the stream.
+		 * @param watch whether Watch is implemented
+		 * @return this builder
+		 */
+		public Builder watch(boolean watch) {
+			this.watch = watch;
+			return this;
+		}
+
+		/**
 		 * Creates the backend and starts it.
 		 * @return the running backend
 		 * @throws UncheckedIOException if the port could not be bound
 		 */
 		public TestGrpcBackend start() {
-			return startOrClose(
-					new TestGrpcBackend(Loopback.requireLoopback(this.host), this.port, this.healthService));
+			return startOrClose(new TestGrpcBackend(Loopback.requireLoopback(this.host), this.port,
+					this.healthService, this.watch));
 		}
 
 	}
@@ -363,7 +410,60 @@ public final class TestGrpcBackend extends LoopbackBackend<TestGrpcBackend, Serv
 
 		@Override
 		public void watch(HealthCheckRequest request, StreamObserver<HealthCheckResponse> responseObserver) {
+			if (!TestGrpcBackend.this.watch) {
+				responseObserver.onError(Status.UNIMPLEMENTED.withDescription("Method not found: Health/Watch")
+					.asRuntimeException());
+				return;
+			}
 			TestGrpcBackend.this.delegate.watch(request, responseObserver);
+		}
+
+	}
+
+	/**
+	 * Counts Health/Watch calls and the streams still open: one is open from its start until it
+	 * completes or is cancelled (by the client, or by the server stopping).
+	 */
+	private final class WatchCounter implements ServerInterceptor {
+
+		@Override
+		public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+				ServerCallHandler<Q, R> next) {
+			String method = call.getMethodDescriptor().getFullMethodName();
+			if (!HealthGrpc.getWatchMethod().getFullMethodName().equals(method)) {
+				return next.startCall(call, headers);
+			}
+			TestGrpcBackend.this.watches.incrementAndGet();
+			TestGrpcBackend.this.openWatches.incrementAndGet();
+			AtomicBoolean counted = new AtomicBoolean(true);
+			Runnable closed = () -> {
+				if (counted.compareAndSet(true, false)) {
+					TestGrpcBackend.this.openWatches.decrementAndGet();
+				}
+			};
+			ServerCall.Listener<Q> listener;
+			try {
+				listener = next.startCall(call, headers);
+			}
+			catch (RuntimeException ex) {
+				closed.run();
+				throw ex;
+			}
+			return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+
+				@Override
+				public void onComplete() {
+					closed.run();
+					super.onComplete();
+				}
+
+				@Override
+				public void onCancel() {
+					closed.run();
+					super.onCancel();
+				}
+
+			};
 		}
 
 	}

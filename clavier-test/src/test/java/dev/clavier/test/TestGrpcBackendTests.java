@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.google.common.util.concurrent.ListenableFuture;
@@ -15,6 +17,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +184,54 @@ class TestGrpcBackendTests {
 		assertThat(started).allSatisfy((thread) -> assertThat(thread.isDaemon()).isTrue());
 		other.close();
 		await().atMost(TIMEOUT).until(() -> started.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void watchShouldPushStatusesAndCountOpenStreams() throws Exception {
+		BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+		ManagedChannel channel = channel(this.backend);
+		HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), recording(seen));
+		assertThat(seen.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("SERVING");
+		assertThat(this.backend.watches()).isEqualTo(1);
+		assertThat(this.backend.openWatches()).isEqualTo(1);
+		this.backend.status("", ServingStatus.NOT_SERVING);
+		assertThat(seen.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("NOT_SERVING");
+		channel.shutdownNow();
+		await().atMost(TIMEOUT).until(() -> this.backend.openWatches() == 0);
+		assertThat(this.backend.checks()).isZero();
+	}
+
+	@Test
+	void watchWhenBuiltWithoutWatchShouldAnswerUnimplementedWhileCheckWorks() throws Exception {
+		try (TestGrpcBackend old = TestGrpcBackend.builder().watch(false).start()) {
+			BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+			HealthGrpc.newStub(channel(old)).watch(HealthCheckRequest.getDefaultInstance(), recording(seen));
+			assertThat(seen.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("UNIMPLEMENTED");
+			assertThat(check(old, "")).isEqualTo(ServingStatus.SERVING);
+			assertThat(old.watches()).isEqualTo(1);
+			await().atMost(TIMEOUT).until(() -> old.openWatches() == 0);
+		}
+	}
+
+	private static StreamObserver<HealthCheckResponse> recording(BlockingQueue<String> seen) {
+		return new StreamObserver<>() {
+
+			@Override
+			public void onNext(HealthCheckResponse response) {
+				seen.add(response.getStatus().name());
+			}
+
+			@Override
+			public void onError(Throwable error) {
+				seen.add(Status.fromThrowable(error).getCode().name());
+			}
+
+			@Override
+			public void onCompleted() {
+				seen.add("completed");
+			}
+
+		};
 	}
 
 	private ServingStatus check(TestGrpcBackend target, String service) {

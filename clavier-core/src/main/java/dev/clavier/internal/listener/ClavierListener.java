@@ -148,7 +148,7 @@ public final class ClavierListener implements Listener {
 		this.refresher = new DiscoveryRefresher(name, config, discovery, scheduler, clock, this.table::size,
 				new DiscoverySink());
 		this.probes = (scout != null)
-				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink()) : null;
+				? new ProbeScheduler(name, config, scout, scheduler, this.table::size, new ProbeSink(), clock) : null;
 		this.draining = new DrainingPolicy(name, config, this.probes != null, scheduler, this::publishNow);
 		this.subset = new SubsetPolicy(name, config);
 		this.ejector = new OutlierEjector(name, config.outlierFailures(), config.outlierDetection(), this.probes != null,
@@ -373,6 +373,25 @@ public final class ClavierListener implements Listener {
 
 	private void probed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail) {
 		HealthTransition transition = record.probed(passed, latency, detail, this.clock.instant());
+		recorded(record, transition, passed, latency);
+	}
+
+	private void pushed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail) {
+		HealthTransition transition = record.pushed(passed, latency, detail, this.clock.instant());
+		recorded(record, transition, passed, latency);
+	}
+
+	private void reconnecting(EndpointRecord record) {
+		Endpoint endpoint = record.endpoint();
+		this.observers.queue((observer, snapshot) -> observer.watchReconnected(snapshot, endpoint));
+		this.publisher.publishSoon(record, false);
+	}
+
+	/**
+	 * Tells observers, readers and the draining policy what a probe outcome did.
+	 */
+	private void recorded(EndpointRecord record, @Nullable HealthTransition transition, boolean passed,
+			Duration latency) {
 		String error = record.state().lastError();
 		Endpoint endpoint = record.endpoint();
 		this.observers.queue((observer, snapshot) -> observer.probed(snapshot, endpoint, passed, latency, error));
@@ -396,6 +415,9 @@ public final class ClavierListener implements Listener {
 		Endpoint endpoint = record.endpoint();
 		this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
 		this.observers.queue((observer, snapshot) -> observer.ejected(snapshot, endpoint, ejection));
+		if (this.probes != null) {
+			this.probes.ejected(record);
+		}
 		publishNow();
 	}
 
@@ -497,6 +519,21 @@ public final class ClavierListener implements Listener {
 		@Override
 		public void probed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail) {
 			ClavierListener.this.probed(record, passed, latency, detail);
+		}
+
+		@Override
+		public void pushed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail) {
+			ClavierListener.this.pushed(record, passed, latency, detail);
+		}
+
+		@Override
+		public void scheduled(EndpointRecord record) {
+			ClavierListener.this.publisher.publishSoon(record, false);
+		}
+
+		@Override
+		public void reconnecting(EndpointRecord record) {
+			ClavierListener.this.reconnecting(record);
 		}
 
 	}

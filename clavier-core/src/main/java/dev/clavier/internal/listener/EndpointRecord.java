@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +15,7 @@ import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
+import dev.clavier.endpoint.ProbeMode;
 import dev.clavier.internal.HealthTracker;
 import dev.clavier.scout.ProbeResult;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +47,7 @@ final class EndpointRecord {
 
 	private final HealthTracker tracker;
 
+
 	private final ArrayDeque<HealthTransition> recent = new ArrayDeque<>();
 
 	private List<HealthTransition> transitions = List.of();
@@ -70,6 +73,15 @@ final class EndpointRecord {
 
 	/** Whether its probe is due and waits for a free slot; owned by {@link ProbeScheduler}. */
 	boolean waitingForSlot;
+
+	/** Its watch stream, while it is watched; owned by {@link ProbeWatches}. */
+	ProbeWatches.@Nullable Stream watch;
+
+	private ProbeMode probeMode = ProbeMode.POLL;
+
+	private @Nullable String probeModeReason;
+
+	private @Nullable Instant nextProbe;
 
 	/** Its place in the table's address order; owned by {@link EndpointTable}. */
 	int position;
@@ -199,6 +211,51 @@ final class EndpointRecord {
 	@Nullable HealthTransition probed(boolean passed, Duration latency, @Nullable String detail, Instant now) {
 		HealthStatus before = this.tracker.status();
 		HealthStatus after = this.tracker.record(passed);
+		return recorded(before, after, passed, latency, detail, now, false);
+	}
+
+	/**
+	 * Records a status the endpoint pushed over its watch: a failing one takes it out at once,
+	 * passing ones count as passed probes.
+	 * @param passed whether it passed
+	 * @param latency how long the watch took to report its first status
+	 * @param detail what the endpoint said, or {@code null}
+	 * @param now when it arrived
+	 * @return the transition it caused, or {@code null}
+	 */
+	@Nullable HealthTransition pushed(boolean passed, Duration latency, @Nullable String detail, Instant now) {
+		HealthStatus before = this.tracker.status();
+		HealthStatus after = passed ? this.tracker.record(true) : this.tracker.failNow();
+		return recorded(before, after, passed, latency, detail, now, !passed);
+	}
+
+	/**
+	 * Sets how it is probed, and why when that is not what the scout was configured for.
+	 * @param mode the mode
+	 * @param reason why, or {@code null}
+	 */
+	void probeMode(ProbeMode mode, @Nullable String reason) {
+		this.probeMode = mode;
+		this.probeModeReason = reason;
+		publish();
+	}
+
+	/**
+	 * Sets when it is next probed.
+	 * @param at when, or {@code null} if nothing is scheduled
+	 * @return whether that changed what readers see
+	 */
+	boolean nextProbe(@Nullable Instant at) {
+		if (Objects.equals(this.nextProbe, at)) {
+			return false;
+		}
+		this.nextProbe = at;
+		publish();
+		return true;
+	}
+
+	private @Nullable HealthTransition recorded(HealthStatus before, @Nullable HealthStatus after, boolean passed,
+			Duration latency, @Nullable String detail, Instant now, boolean pushedFailure) {
 		this.lastCheck = now;
 		this.latency = latency;
 		this.lastError = passed ? null : ((detail != null) ? detail : "failed");
@@ -208,7 +265,8 @@ final class EndpointRecord {
 		}
 		HealthTransition transition = null;
 		if (after != null) {
-			transition = new HealthTransition(this.endpoint, before, after, cause(before, after, detail), now);
+			transition = new HealthTransition(this.endpoint, before, after,
+					cause(before, after, detail, pushedFailure), now);
 			remember(transition);
 		}
 		publish();
@@ -327,6 +385,7 @@ final class EndpointRecord {
 
 	HealthTransition healthyUnprobed(String cause, Instant now) {
 		HealthStatus before = this.tracker.status();
+		this.probeMode = ProbeMode.NONE;
 		this.tracker.force(HealthStatus.HEALTHY);
 		if (this.ejection != null) {
 			ejectionOver(now);
@@ -337,8 +396,11 @@ final class EndpointRecord {
 		return transition;
 	}
 
-	private String cause(HealthStatus before, HealthStatus after, @Nullable String detail) {
+	private String cause(HealthStatus before, HealthStatus after, @Nullable String detail, boolean pushedFailure) {
 		String suffix = (detail != null) ? ": " + detail : "";
+		if (pushedFailure) {
+			return "watch stream reported" + ((detail != null) ? " " + detail : " a failure");
+		}
 		if (before == HealthStatus.UNKNOWN) {
 			return ((after == HealthStatus.HEALTHY) ? "first probe passed" : "first probe failed") + suffix;
 		}
@@ -369,7 +431,8 @@ final class EndpointRecord {
 		}
 		this.state = new EndpointState(this.endpoint, this.tracker.status(), this.lastCheck, this.latency,
 				this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions,
-				this.tracker.ejected() ? this.ejection : null, this.inSubset);
+				this.tracker.ejected() ? this.ejection : null, this.inSubset, this.probeMode, this.probeModeReason,
+				this.nextProbe);
 	}
 
 	@Override

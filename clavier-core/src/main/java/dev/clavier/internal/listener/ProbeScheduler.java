@@ -1,5 +1,6 @@
 package dev.clavier.internal.listener;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * be left to pick. Bounded, the probe rate falls instead, and endpoints keep the health their
  * probes really find.
  * <p>
+ * A scout that {@linkplain ScoutSession#watches() watches} is not polled: its endpoints are
+ * handed to {@link ProbeWatches}, whose outcomes reach the same {@link Outcomes}; an endpoint it
+ * cannot watch comes back here and is polled.
+ * <p>
  * Confined to the engine's scheduler thread, except the hand-over of outcomes from I/O threads.
  */
 final class ProbeScheduler {
@@ -66,6 +71,11 @@ final class ProbeScheduler {
 	private final IntSupplier endpointCount;
 
 	private final Outcomes sink;
+
+	private final Clock clock;
+
+	/** The endpoints' watch streams, if the scout watches rather than polls. */
+	private final @Nullable ProbeWatches watches;
 
 	/** Next probes are due on multiples of this, so that those of one tick start with one wake-up. */
 	private final long tickNanos;
@@ -94,15 +104,19 @@ final class ProbeScheduler {
 	 * @param scheduler the engine's scheduler
 	 * @param endpointCount how many endpoints the listener has
 	 * @param sink receives each outcome, on the scheduler thread
+	 * @param clock the clock for the next probe's time stamp
 	 */
 	ProbeScheduler(String name, ListenerConfig config, ScoutSession scout, ScheduledExecutorService scheduler,
-			IntSupplier endpointCount, Outcomes sink) {
+			IntSupplier endpointCount, Outcomes sink, Clock clock) {
 		this.name = name;
 		this.config = config;
 		this.scout = scout;
 		this.scheduler = scheduler;
 		this.endpointCount = endpointCount;
 		this.sink = sink;
+		this.clock = clock;
+		this.watches = watches(scout) ? new ProbeWatches(name, config, scout, scheduler, clock, sink, this::poll)
+				: null;
 		long shortest = Math.min(config.interval().toNanos(),
 				Math.min(config.fastInterval().toNanos(), config.downInterval().toNanos()));
 		this.tickNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(10), shortest / 100);
@@ -113,6 +127,20 @@ final class ProbeScheduler {
 	 * @param record the endpoint
 	 */
 	void probe(EndpointRecord record) {
+		if (this.closed || record.isRemoved() || !record.inSubset()) {
+			return;
+		}
+		if (this.watches != null && this.watches.watch(record)) {
+			return;
+		}
+		poll(record);
+	}
+
+	/**
+	 * Polls an endpoint now (the scout's {@code probe}), unless it is being probed or waits for a slot.
+	 * @param record the endpoint
+	 */
+	private void poll(EndpointRecord record) {
 		if (this.closed || record.isRemoved() || !record.inSubset() || record.inFlight != null
 				|| record.waitingForSlot) {
 			return;
@@ -170,6 +198,9 @@ final class ProbeScheduler {
 	 */
 	void release(EndpointRecord record) {
 		cancelNext(record);
+		if (this.watches != null) {
+			this.watches.release(record);
+		}
 		if (record.inFlight != null) {
 			record.inFlight.cancel(true);
 		}
@@ -187,6 +218,9 @@ final class ProbeScheduler {
 	 */
 	void close(Collection<EndpointRecord> records) {
 		this.closed = true;
+		if (this.watches != null) {
+			this.watches.close(records);
+		}
 		for (EndpointRecord record : records) {
 			cancelNext(record);
 			if (record.inFlight != null) {
@@ -199,6 +233,34 @@ final class ProbeScheduler {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("[{}] failed to close {}", this.name, this.scout, ex);
+		}
+	}
+
+	/**
+	 * Tells the watches that real calls ejected an endpoint, so that a watched one is re-read.
+	 * @param record the endpoint
+	 */
+	void ejected(EndpointRecord record) {
+		if (this.watches != null && !this.closed && !record.isRemoved()) {
+			this.watches.ejected(record);
+		}
+	}
+
+	/**
+	 * Returns how many watch streams are open or being opened.
+	 * @return the count, 0 when the scout polls
+	 */
+	int openWatches() {
+		return (this.watches != null) ? this.watches.openStreams() : 0;
+	}
+
+	private boolean watches(ScoutSession session) {
+		try {
+			return session.watches();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("[{}] {} failed to say whether it watches; polled", this.name, session, ex);
+			return false;
 		}
 	}
 
@@ -248,8 +310,11 @@ final class ProbeScheduler {
 			// interval later (never sooner), so that they run at an even rate.
 			wait = wait.plusNanos((long) (interval.toNanos() * ThreadLocalRandom.current().nextDouble()));
 		}
-		record.next = this.scheduler.schedule(() -> probe(record), onTick(Math.max(0, wait.toNanos())),
-				TimeUnit.NANOSECONDS);
+		long delay = onTick(Math.max(0, wait.toNanos()));
+		record.next = this.scheduler.schedule(() -> probe(record), delay, TimeUnit.NANOSECONDS);
+		if (record.nextProbe(this.clock.instant().plusNanos(delay))) {
+			this.sink.scheduled(record);
+		}
 	}
 
 	/**
@@ -260,7 +325,7 @@ final class ProbeScheduler {
 		while (this.probesInFlight < this.config.maxProbesInFlight() && !this.waitingForSlot.isEmpty()) {
 			EndpointRecord next = this.waitingForSlot.pollFirst();
 			next.waitingForSlot = false;
-			probe(next);
+			poll(next);
 		}
 	}
 
@@ -327,6 +392,29 @@ final class ProbeScheduler {
 		 * @param detail what the scout saw or why it failed, or {@code null}
 		 */
 		void probed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail);
+
+		/**
+		 * Called when an endpoint still discovered pushed its status over a watch stream: a
+		 * failing one takes it out at once.
+		 * @param record the endpoint
+		 * @param passed whether it passed
+		 * @param latency how long the watch took to report its first status
+		 * @param detail what the endpoint said, or {@code null}
+		 */
+		void pushed(EndpointRecord record, boolean passed, Duration latency, @Nullable String detail);
+
+		/**
+		 * Called when an endpoint's next probe was set after its outcome was handed over, so that
+		 * readers see it.
+		 * @param record the endpoint
+		 */
+		void scheduled(EndpointRecord record);
+
+		/**
+		 * Called when a broken watch stream of an endpoint is opened again.
+		 * @param record the endpoint
+		 */
+		void reconnecting(EndpointRecord record);
 
 	}
 

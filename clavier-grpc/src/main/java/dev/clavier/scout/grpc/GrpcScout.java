@@ -1,5 +1,6 @@
 package dev.clavier.scout.grpc;
 
+import java.util.Locale;
 import java.util.Objects;
 
 import dev.clavier.model.InvalidOptionException;
@@ -9,11 +10,17 @@ import dev.clavier.scout.ScoutSession;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code grpc} scout: calls {@code grpc.health.v1.Health/Check} with a service name and
- * passes an endpoint iff the answer is {@code SERVING}.
+ * The {@code grpc} scout: watches {@code grpc.health.v1.Health/Watch} or calls
+ * {@code grpc.health.v1.Health/Check} with a service name, and passes an endpoint iff the
+ * status is {@code SERVING}.
  * <pre>{@code
  * Scout scout = GrpcScout.builder().service("orders.v1.Orders").build();
  * }</pre>
+ * In {@link Mode#WATCH} mode (the default) the session keeps one {@code Watch} stream open per
+ * endpoint and reports each status the server pushes at once (see
+ * {@link dev.clavier.scout.ScoutSession#watch}); a server that answers the stream
+ * {@code UNIMPLEMENTED} is polled with {@code Check} instead. In {@link Mode#CHECK} mode every
+ * probe is one {@code Check} call.
  * A session keeps one channel per endpoint, made on the first probe and reused, and shuts it
  * down when the endpoint leaves discovery or the session closes. A channel found in
  * {@code TRANSIENT_FAILURE} at the start of a probe is replaced, so that every probe of a down
@@ -51,10 +58,13 @@ public final class GrpcScout implements Scout {
 
 	private final @Nullable String authority;
 
+	private final Mode mode;
+
 	private GrpcScout(Builder builder) {
 		this.service = builder.service;
 		this.tls = builder.tls;
 		this.authority = builder.authority;
+		this.mode = builder.mode;
 	}
 
 	/**
@@ -100,6 +110,14 @@ public final class GrpcScout implements Scout {
 	}
 
 	/**
+	 * Returns how endpoints are probed: a {@code Watch} stream each, or {@code Check} calls.
+	 * @return the mode
+	 */
+	public Mode mode() {
+		return this.mode;
+	}
+
+	/**
 	 * Opens a session for one listener; the context's shared resources hold the gRPC event loop.
 	 * @param context the listener's context
 	 * @return the session
@@ -122,18 +140,19 @@ public final class GrpcScout implements Scout {
 			return false;
 		}
 		return this.tls == that.tls && this.service.equals(that.service)
-				&& Objects.equals(this.authority, that.authority);
+				&& Objects.equals(this.authority, that.authority) && this.mode == that.mode;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.service, this.tls, this.authority);
+		return Objects.hash(this.service, this.tls, this.authority, this.mode);
 	}
 
 	@Override
 	public String toString() {
 		return "GrpcScout{service='" + this.service + "', " + (this.tls ? "tls" : "plaintext")
-				+ ((this.authority != null) ? ", authority=" + this.authority : "") + "}";
+				+ ((this.authority != null) ? ", authority=" + this.authority : "") + ", "
+				+ this.mode.name().toLowerCase(Locale.ROOT) + "}";
 	}
 
 	/**
@@ -146,6 +165,8 @@ public final class GrpcScout implements Scout {
 		private boolean tls;
 
 		private @Nullable String authority;
+
+		private Mode mode = Mode.WATCH;
 
 		Builder() {
 		}
@@ -192,11 +213,57 @@ public final class GrpcScout implements Scout {
 		}
 
 		/**
+		 * Sets how endpoints are probed. Default: {@link Mode#WATCH}, one
+		 * {@code Health/Watch} stream per endpoint, falling back to {@code Check} polling for a
+		 * server without it.
+		 * @param mode the mode
+		 * @return this builder
+		 */
+		public Builder mode(Mode mode) {
+			this.mode = Objects.requireNonNull(mode, "mode");
+			return this;
+		}
+
+		/**
 		 * Creates the scout.
 		 * @return the scout
 		 */
 		public GrpcScout build() {
 			return new GrpcScout(this);
+		}
+
+	}
+
+	/**
+	 * How a {@link GrpcScout} probes endpoints.
+	 */
+	public enum Mode {
+
+		/**
+		 * One {@code grpc.health.v1.Health/Watch} server stream per endpoint: each status the
+		 * server pushes counts at once. A server that answers the stream {@code UNIMPLEMENTED} is
+		 * polled with {@code Check} instead.
+		 */
+		WATCH,
+
+		/**
+		 * One {@code grpc.health.v1.Health/Check} call per probe, at the listener's intervals.
+		 */
+		CHECK;
+
+		/**
+		 * Returns the mode named in configuration, ignoring case.
+		 * @param name {@code watch} or {@code check}
+		 * @return the mode
+		 * @throws InvalidOptionException if the name is neither
+		 */
+		public static Mode of(String name) {
+			for (Mode mode : values()) {
+				if (mode.name().equalsIgnoreCase(name.trim())) {
+					return mode;
+				}
+			}
+			throw InvalidOptionException.quoted("mode", name, "watch or check", null);
 		}
 
 	}

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Creates the {@code grpc} scout from configuration options: {@code service} (default
  * {@code ""}, the whole server), {@code tls} (default {@code false}) and {@code authority}
- * (default: the endpoint's {@code host:port}). Unknown options are rejected.
+ * (default: the endpoint's {@code host:port}) and {@code mode} ({@code watch}, the default, or
+ * {@code check}). Unknown options are rejected.
  * <p>
  * Registered by the {@code clavier-grpc} module's {@code META-INF/services}. The provider itself
  * touches no gRPC class, so the {@code grpc} model is listed even when a gRPC jar was excluded;
@@ -43,7 +44,8 @@ public final class GrpcScoutProvider implements ScoutProvider {
 	}
 
 	/**
-	 * Creates a {@link GrpcScout} from the options {@code service}, {@code tls} and {@code authority}.
+	 * Creates a {@link GrpcScout} from the options {@code service}, {@code tls}, {@code authority}
+	 * and {@code mode}.
 	 * @param options the options, possibly empty
 	 * @return the scout
 	 * @throws IllegalStateException if gRPC is not on the class path (the message names the artifacts)
@@ -65,6 +67,10 @@ public final class GrpcScoutProvider implements ScoutProvider {
 		String authority = reader.string("authority");
 		if (authority != null) {
 			builder.authority(authority);
+		}
+		String mode = reader.string("mode");
+		if (mode != null) {
+			builder.mode(GrpcScout.Mode.of(mode));
 		}
 		reader.done();
 		return builder.build();

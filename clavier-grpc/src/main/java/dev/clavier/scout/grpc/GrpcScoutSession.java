@@ -19,9 +19,11 @@ import javax.net.ssl.SSLException;
 
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.model.Failures;
+import dev.clavier.scout.HealthWatch;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.ScoutContext;
 import dev.clavier.scout.ScoutSession;
+import dev.clavier.scout.WatchSink;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One listener's use of a {@link GrpcScout}: a channel per endpoint address, made on the first
- * probe, reused while it works, replaced when found in {@code TRANSIENT_FAILURE}, and shut down
- * by {@link #release} or {@link #close}. Thread-safe.
+ * probe or watch, reused while it works (a watch stream and {@code Check} calls share it),
+ * replaced when found in {@code TRANSIENT_FAILURE}, and shut down by {@link #release} or
+ * {@link #close}, which also ends the watch streams on it. Thread-safe.
  */
 final class GrpcScoutSession implements ScoutSession {
 
@@ -124,6 +127,36 @@ final class GrpcScoutSession implements ScoutSession {
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * Returns whether endpoints are watched: the scout's mode is {@code watch}.
+	 * @return {@code true} in watch mode
+	 */
+	@Override
+	public boolean watches() {
+		return this.scout.mode() == GrpcScout.Mode.WATCH;
+	}
+
+	/**
+	 * Opens one {@code Health/Watch} stream to an endpoint over its channel (made if need be,
+	 * shared with {@code Check} probes).
+	 * @param endpoint the endpoint
+	 * @param sink where to report
+	 * @return the watch
+	 */
+	@Override
+	public HealthWatch watch(Endpoint endpoint, WatchSink sink) {
+		Objects.requireNonNull(endpoint, "endpoint");
+		Objects.requireNonNull(sink, "sink");
+		CompletableFuture<ManagedChannel> channel;
+		try {
+			channel = channel(endpoint);
+		}
+		catch (IllegalStateException ex) {
+			channel = CompletableFuture.failedFuture(ex);
+		}
+		return GrpcHealthWatch.start(channel, this.request, sink, (ex) -> describeChannelFailure(endpoint, ex));
 	}
 
 	private void check(ManagedChannel channel, CompletableFuture<ProbeResult> result) {

@@ -4,19 +4,24 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.internal.TestPluginContext;
+import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.EngineDeadline;
+import dev.clavier.scout.HealthWatch;
 import dev.clavier.scout.OwnScoutContext;
 import dev.clavier.scout.ProbeResult;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.ScoutSession;
 import dev.clavier.scout.Scouts;
+import dev.clavier.scout.WatchSink;
 import dev.clavier.test.LoopbackAddresses;
 import dev.clavier.test.TestGrpcBackend;
 import io.grpc.ManagedChannel;
@@ -304,6 +309,72 @@ class GrpcScoutTests {
 	}
 
 	@Test
+	void providerShouldReadMode() {
+		assertThat(GrpcScout.builder().build().mode()).isEqualTo(GrpcScout.Mode.WATCH);
+		assertThat(new GrpcScoutProvider().create(Map.of("mode", "check")))
+			.isEqualTo(GrpcScout.builder().mode(GrpcScout.Mode.CHECK).build());
+		assertThat(new GrpcScoutProvider().create(Map.of("mode", "WATCH"))).isEqualTo(GrpcScout.builder().build());
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> new GrpcScoutProvider().create(Map.of("mode", "poll")))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("mode");
+				assertThat(ex.value()).isEqualTo("poll");
+				assertThat(ex.expected()).isEqualTo("watch or check");
+			});
+	}
+
+	@Test
+	void watchesShouldFollowMode() {
+		try (ScoutSession watching = GrpcScout.builder().build().open(this.context);
+				ScoutSession checking = GrpcScout.builder().mode(GrpcScout.Mode.CHECK).build().open(this.context)) {
+			assertThat(watching.watches()).isTrue();
+			assertThat(checking.watches()).isFalse();
+		}
+	}
+
+	@Test
+	void watchShouldReportEachPushedStatusUntilClosed() throws Exception {
+		RecordingSink sink = new RecordingSink();
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			HealthWatch watch = session.watch(endpoint(this.backend), sink);
+			assertThat(sink.next()).isEqualTo("pushed SERVING");
+			this.backend.status("", ServingStatus.NOT_SERVING);
+			assertThat(sink.next()).isEqualTo("pushed NOT_SERVING");
+			assertThat(this.backend.openWatches()).isEqualTo(1);
+			watch.close();
+			await().atMost(WAIT).until(() -> this.backend.openWatches() == 0);
+			this.backend.status("", ServingStatus.SERVING);
+			assertThat(this.backend.checks()).isZero();
+		}
+		assertThat(sink.reports).isEmpty();
+	}
+
+	@Test
+	void watchWhenServerHasNoWatchShouldReportUnsupported() throws Exception {
+		RecordingSink sink = new RecordingSink();
+		try (TestGrpcBackend old = TestGrpcBackend.builder().watch(false).start();
+				ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			session.watch(endpoint(old), sink);
+			assertThat(sink.next()).startsWith("unsupported ").contains("UNIMPLEMENTED");
+			assertThat(probe(session, endpoint(old))).isEqualTo(ProbeResult.passed("SERVING"));
+		}
+	}
+
+	@Test
+	void watchWhenServerStopsShouldReportEnded() throws Exception {
+		RecordingSink sink = new RecordingSink();
+		try (ScoutSession session = GrpcScout.builder().build().open(this.context)) {
+			session.watch(endpoint(this.backend), sink);
+			assertThat(sink.next()).isEqualTo("pushed SERVING");
+			this.backend.stop();
+			// UNAVAILABLE or CANCELLED, as the server's shutdown reaches the stream.
+			assertThat(sink.next()).startsWith("ended ");
+			session.watch(endpoint(this.backend), sink);
+			assertThat(sink.next()).isEqualTo("ended UNAVAILABLE: connection refused");
+		}
+	}
+
+	@Test
 	void scoutsShouldListAndCreateGrpcModel() {
 		assertThat(Scouts.models()).contains("grpc");
 		assertThat(Scouts.create("grpc", Map.of("service", "x"))).isEqualTo(GrpcScout.builder().service("x").build());
@@ -326,6 +397,36 @@ class GrpcScoutTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> GrpcScout.builder().authority("a/b"))
 			.withMessageContaining("authority");
 		assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> GrpcScout.builder().service(null));
+	}
+
+	/**
+	 * Records what a watch reports, in order.
+	 */
+	private static final class RecordingSink implements WatchSink {
+
+		final BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+
+		@Override
+		public void pushed(ProbeResult result) {
+			this.reports.add("pushed " + result.detail());
+		}
+
+		@Override
+		public void ended(String error) {
+			this.reports.add("ended " + error);
+		}
+
+		@Override
+		public void unsupported(String reason) {
+			this.reports.add("unsupported " + reason);
+		}
+
+		String next() throws InterruptedException {
+			String report = this.reports.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			assertThat(report).as("a report within " + WAIT).isNotNull();
+			return report;
+		}
+
 	}
 
 	private static ProbeResult probe(ScoutSession session, Endpoint endpoint) throws Exception {
