@@ -62,6 +62,9 @@ final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 				index = (index + 1) % size;
 			}
 		}
+		if (this.preferences != null) {
+			this.preferences.picked(instances.instance(index));
+		}
 		return instances.response(index);
 	}
 

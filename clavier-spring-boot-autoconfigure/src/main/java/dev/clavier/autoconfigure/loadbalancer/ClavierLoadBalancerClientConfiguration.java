@@ -40,7 +40,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@link ReactorLoadBalancer} over the listener, and a lifecycle that reports call outcomes to
  * it. Other service ids keep Spring Cloud's defaults. Spring Cloud's hints and request-based
  * sticky sessions of the service ({@code spring.cloud.loadbalancer.[clients.<id>.]hint*},
- * {@code sticky-session.*}, {@code configurations}) apply over the listener's pickable endpoints
+ * {@code sticky-session.*}, {@code configurations}: request-based sticky sessions and the
+ * same-instance preference) apply over the listener's pickable endpoints
  * ({@link ClavierRequestPreferences}).
  * <p>
  * The beans read the service's {@link ClavierServiceDetails}, found in the application
@@ -99,7 +100,9 @@ public final class ClavierLoadBalancerClientConfiguration {
 				: null;
 		return ClavierRequestPreferences.of(view, (properties != null) ? properties : new LoadBalancerProperties(),
 				LoadBalancerEnvironmentPropertyUtils.equalToForClientOrDefault(environment, "configurations",
-						ClavierRequestPreferences.STICKY_SESSION_CONFIGURATION));
+						ClavierRequestPreferences.STICKY_SESSION_CONFIGURATION),
+				LoadBalancerEnvironmentPropertyUtils.equalToForClientOrDefault(environment, "configurations",
+						ClavierRequestPreferences.SAME_INSTANCE_CONFIGURATION));
 	}
 
 	@Bean

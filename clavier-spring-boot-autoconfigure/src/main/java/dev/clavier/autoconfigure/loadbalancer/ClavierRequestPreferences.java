@@ -39,6 +39,11 @@ import org.springframework.util.StringUtils;
  * pickable endpoints carry that value as their {@value #HINT_METADATA_KEY} attribute (a
  * {@code DiscoveryClient} instance's metadata), the listener's filter picks among those only,
  * by weight; when none does, among all.</li>
+ * <li><b>Same instance</b> (only when the service's {@code configurations} is
+ * {@code same-instance-preference}, as for Spring Cloud's
+ * {@code SameInstancePreferenceServiceInstanceListSupplier}): a request the rules above leave
+ * free goes to the instance the service picked last while it is pickable; otherwise the
+ * listener's filter picks, and that pick is the new preferred instance.</li>
  * </ul>
  * The maps these rules read are made once per selection; a call without a cookie rule and over
  * endpoints that carry no hint reads one reference and allocates nothing. Thread-safe.
@@ -57,16 +62,27 @@ final class ClavierRequestPreferences {
 	 */
 	static final String STICKY_SESSION_CONFIGURATION = "request-based-sticky-session";
 
+	/**
+	 * The value of {@code spring.cloud.loadbalancer.configurations} that turns the preference
+	 * for the previous instance on, {@value}.
+	 */
+	static final String SAME_INSTANCE_CONFIGURATION = "same-instance-preference";
+
 	private final ClavierServiceView view;
 
 	private final String hintHeaderName;
 
 	private final @Nullable String stickyCookieName;
 
+	private final boolean sameInstance;
+
 	private final Object lock = new Object();
 
 	// written under lock
 	private volatile Routes routes = Routes.NONE;
+
+	// the instance picked last, with same-instance preference only
+	private volatile @Nullable ClavierServiceInstance previous;
 
 	/**
 	 * Creates the preferences of one service.
@@ -74,11 +90,14 @@ final class ClavierRequestPreferences {
 	 * @param hintHeaderName the header that carries a request's hint
 	 * @param stickyCookieName the cookie that names a request's instance, or {@code null} when
 	 * sticky sessions are off
+	 * @param sameInstance whether a request prefers the instance picked last
 	 */
-	ClavierRequestPreferences(ClavierServiceView view, String hintHeaderName, @Nullable String stickyCookieName) {
+	ClavierRequestPreferences(ClavierServiceView view, String hintHeaderName, @Nullable String stickyCookieName,
+			boolean sameInstance) {
 		this.view = Objects.requireNonNull(view, "view");
 		this.hintHeaderName = Objects.requireNonNull(hintHeaderName, "hintHeaderName");
 		this.stickyCookieName = StringUtils.hasText(stickyCookieName) ? stickyCookieName : null;
+		this.sameInstance = sameInstance;
 	}
 
 	/**
@@ -88,12 +107,14 @@ final class ClavierRequestPreferences {
 	 * defaults)
 	 * @param stickySession whether the service's {@code configurations} is
 	 * {@value #STICKY_SESSION_CONFIGURATION}
+	 * @param sameInstance whether the service's {@code configurations} is
+	 * {@value #SAME_INSTANCE_CONFIGURATION}
 	 * @return the preferences
 	 */
 	static ClavierRequestPreferences of(ClavierServiceView view, LoadBalancerProperties properties,
-			boolean stickySession) {
+			boolean stickySession, boolean sameInstance) {
 		return new ClavierRequestPreferences(view, properties.getHintHeaderName(),
-				stickySession ? properties.getStickySession().getInstanceIdCookieName() : null);
+				stickySession ? properties.getStickySession().getInstanceIdCookieName() : null, sameInstance);
 	}
 
 	/**
@@ -110,7 +131,7 @@ final class ClavierRequestPreferences {
 			routes = routes(instances);
 		}
 		if (!routes.hinted && this.stickyCookieName == null) {
-			return -1;
+			return this.sameInstance ? routes.indexOf(this.previous) : -1;
 		}
 		Object context = (request != null) ? request.getContext() : null;
 		RequestData data = (context instanceof RequestDataContext dataContext) ? dataContext.getClientRequest() : null;
@@ -120,10 +141,19 @@ final class ClavierRequestPreferences {
 				return index;
 			}
 		}
-		if (routes.hinted) {
-			return routes.hinted(hint(context, data));
+		int index = routes.hinted ? routes.hinted(hint(context, data)) : -1;
+		return (index < 0 && this.sameInstance) ? routes.indexOf(this.previous) : index;
+	}
+
+	/**
+	 * Notes the instance a request was given, which the next requests prefer with same-instance
+	 * preference; nothing otherwise.
+	 * @param instance the instance
+	 */
+	void picked(ClavierServiceInstance instance) {
+		if (this.sameInstance && this.previous != instance) {
+			this.previous = instance;
 		}
-		return -1;
 	}
 
 	private @Nullable String hint(@Nullable Object context, @Nullable RequestData data) {
@@ -142,7 +172,7 @@ final class ClavierRequestPreferences {
 		synchronized (this.lock) {
 			Routes routes = this.routes;
 			if (routes.instances != instances) {
-				routes = Routes.of(instances, filter(), this.stickyCookieName != null);
+				routes = Routes.of(instances, filter(), this.stickyCookieName != null || this.sameInstance);
 				this.routes = routes;
 			}
 			return routes;
@@ -158,7 +188,8 @@ final class ClavierRequestPreferences {
 	@Override
 	public String toString() {
 		return "ClavierRequestPreferences[" + this.view.details().serviceId() + ", hint header "
-				+ this.hintHeaderName + ", sticky cookie " + this.stickyCookieName + "]";
+				+ this.hintHeaderName + ", sticky cookie " + this.stickyCookieName + ", same instance "
+				+ this.sameInstance + "]";
 	}
 
 	/**
@@ -185,12 +216,12 @@ final class ClavierRequestPreferences {
 			this.hinted = !byHint.isEmpty();
 		}
 
-		static Routes of(ClavierServiceView.Instances instances, Filter filter, boolean sticky) {
+		static Routes of(ClavierServiceView.Instances instances, Filter filter, boolean byId) {
 			Map<String, Integer> byInstanceId = new HashMap<>();
 			Map<String, List<Integer>> indexesByHint = new LinkedHashMap<>();
 			for (int i = 0; i < instances.size(); i++) {
 				ClavierServiceInstance instance = instances.instance(i);
-				if (sticky) {
+				if (byId) {
 					byInstanceId.put(instance.getInstanceId(), i);
 				}
 				String hint = instance.endpoint().attributes().get(HINT_METADATA_KEY);
@@ -210,6 +241,14 @@ final class ClavierRequestPreferences {
 				return -1;
 			}
 			Integer index = this.byInstanceId.get(instanceId);
+			return (index != null) ? index : -1;
+		}
+
+		int indexOf(@Nullable ClavierServiceInstance instance) {
+			if (instance == null) {
+				return -1;
+			}
+			Integer index = this.byInstanceId.get(instance.getInstanceId());
 			return (index != null) ? index : -1;
 		}
 

@@ -53,7 +53,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 				"spring.cloud.loadbalancer.hint.hinted-custom=green",
 				"spring.cloud.loadbalancer.clients.sticky.configurations=request-based-sticky-session",
 				"spring.cloud.loadbalancer.clients.sticky-custom.configurations=request-based-sticky-session",
-				"spring.cloud.loadbalancer.clients.sticky-custom.sticky-session.instance-id-cookie-name=backend-id" })
+				"spring.cloud.loadbalancer.clients.sticky-custom.sticky-session.instance-id-cookie-name=backend-id",
+				"spring.cloud.loadbalancer.clients.same.configurations=same-instance-preference" })
 class ClavierRequestPreferencesTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
@@ -63,7 +64,7 @@ class ClavierRequestPreferencesTests {
 	private static final String STICKY_COOKIE = "sc-lb-instance-id";
 
 	private static final String[] LISTENERS = { "hinted", "hinted-custom", "sticky", "sticky-custom", "plain",
-			"own" };
+			"own", "same" };
 
 	private static final List<TestHttpBackend> backends = new ArrayList<>();
 
@@ -228,6 +229,30 @@ class ClavierRequestPreferencesTests {
 			// Without request-based-sticky-session in its configurations, a service ignores the cookie.
 			assertThat(count(client, "plain", Map.of(), Map.of(STICKY_COOKIE, address(2)))).as(client.name())
 				.containsOnlyKeys(addresses(0, 1, 2));
+		}
+	}
+
+	@Test
+	void callsWithSameInstancePreferenceShouldStayOnOneBackendWhileItIsHealthy() {
+		for (Client client : clients()) {
+			assertThat(count(client, "same", Map.of(), Map.of())).as(client.name()).hasSize(1);
+		}
+		String first = count(restClient(), "same", Map.of(), Map.of()).keySet().iterator().next();
+		TestHttpBackend preferred = backends.stream()
+			.filter((backend) -> backend.hostAndPort().equals(first))
+			.findFirst()
+			.orElseThrow();
+		try {
+			preferred.healthStatus(503);
+			awaitSelection("same", 2);
+			for (Client client : clients()) {
+				assertThat(count(client, "same", Map.of(), Map.of())).as(client.name())
+					.hasSize(1)
+					.doesNotContainKey(first);
+			}
+		}
+		finally {
+			preferred.healthStatus(200);
 		}
 	}
 
