@@ -72,9 +72,29 @@
 		return host.includes(':') ? '[' + host + ']:' + port : host + ':' + port;
 	}
 
+	// The share of calls each endpoint receives now, as the listener's round robin gives it: by
+	// weight among the endpoints picked from (the healthy ones, or every one in the all-down
+	// fallback). Weight 0 is RFC 2782's "very small chance": while another weight is positive, a
+	// weight-0 endpoint counts 1 against 100 per unit of positive weight.
+	function shares(endpoints, fallback) {
+		const weight = (e) => e.effectiveWeight ?? e.weight ?? 1;
+		const picked = endpoints.filter((e) => fallback || e.status === 'HEALTHY');
+		const anyPositive = picked.some((e) => weight(e) > 0);
+		const units = (e) => !picked.includes(e) ? 0 : !anyPositive ? 1 : weight(e) > 0 ? weight(e) * 100 : 1;
+		const total = picked.reduce((sum, e) => sum + units(e), 0);
+		return endpoints.map((e) => (total > 0 ? 100 * units(e) / total : 0));
+	}
+
+	// 60 -> "60%", 33.333 -> "33.3%"
+	function percent(value) {
+		const rounded = Math.round(value * 10) / 10;
+		return (Number.isInteger(rounded) ? rounded : rounded.toFixed(1)) + '%';
+	}
+
 	function renderListener(name, listener) {
 		const endpoints = (listener.endpoints || []).slice().sort((a, b) =>
 			a.host.localeCompare(b.host, undefined, { numeric: true }) || a.port - b.port);
+		const endpointShares = shares(endpoints, listener.fallback);
 		const healthy = listener.healthy ?? endpoints.filter((e) => e.status === 'HEALTHY').length;
 		const total = listener.total ?? endpoints.length;
 		const countClass = total > 0 && healthy === total ? 'all' : healthy > 0 ? 'some' : 'none';
@@ -92,7 +112,7 @@
 			+ ', timeout ' + escapeHtml(formatDuration(s.timeout)) + ', rise ' + escapeHtml(s.rise)
 			+ ', fall ' + escapeHtml(s.fall) + '</span>';
 		const filterText = '<span><b>' + escapeHtml((listener.filter || {}).model) + '</b></span>';
-		const rows = endpoints.map((e) => {
+		const rows = endpoints.map((e, i) => {
 			const key = address(e.host, e.port);
 			const transitions = e.transitions || [];
 			const last = transitions.length ? transitions[transitions.length - 1] : null;
@@ -103,12 +123,16 @@
 				+ '<td class="addr">' + escapeHtml(key) + '</td>'
 				+ '<td><span class="pill status-' + escapeHtml(e.status) + '">' + escapeHtml(e.status) + '</span>'
 				+ (since ? '<div class="sub">' + escapeHtml(since) + '</div>' : '') + '</td>'
+				+ '<td class="num">' + escapeHtml(e.effectiveWeight ?? e.weight ?? 1) + '</td>'
+				+ '<td class="num share" data-share="' + percent(endpointShares[i]).replace('%', '') + '">'
+				+ '<span class="share-bar" style="width:' + Math.round(endpointShares[i]) + '%"></span>'
+				+ '<span class="share-text">' + percent(endpointShares[i]) + '</span></td>'
 				+ '<td class="num">' + (e.latencyMs == null ? '–' : escapeHtml(Number(e.latencyMs).toFixed(1)) + ' ms') + '</td>'
 				+ '<td class="num sub">' + escapeHtml(ago(e.lastCheck)) + '</td>'
 				+ '<td class="cause">' + escapeHtml(e.cause || '–') + error + '</td>'
 				+ '</tr>';
 		}).join('');
-		const body = rows || '<tr><td colspan="5" class="sub">No endpoints discovered.</td></tr>';
+		const body = rows || '<tr><td colspan="7" class="sub">No endpoints discovered.</td></tr>';
 		return '<article class="card listener" data-listener="' + escapeHtml(name) + '">'
 			+ '<div class="listener-head"><div class="listener-name"><h3>' + escapeHtml(name) + '</h3>'
 			+ (listener.fallback ? '<span class="pill status-UNHEALTHY">ALL-DOWN FALLBACK</span>' : '') + '</div>'
@@ -117,7 +141,9 @@
 			+ '<div class="listener-meta">' + discoveryParts.join('') + scoutText + filterText + '</div>'
 			+ (d.lastError ? '<div class="discovery-error">Discovery: ' + escapeHtml(d.lastError)
 				+ (d.attempts ? ' (' + escapeHtml(d.attempts) + ' failed attempts)' : '') + '</div>' : '')
-			+ '<table class="table"><thead><tr><th>Endpoint</th><th>Status</th><th class="num">Latency</th>'
+			+ '<table class="table"><thead><tr><th>Endpoint</th><th>Status</th><th class="num">Weight</th>'
+			+ '<th class="num" title="Share of calls this endpoint receives now: its weight among the healthy endpoints">Share of calls</th>'
+			+ '<th class="num">Latency</th>'
 			+ '<th class="num">Checked</th><th>Cause of the last change</th></tr></thead><tbody>' + body + '</tbody></table>'
 			+ '</article>';
 	}
@@ -228,7 +254,7 @@
 		const max = Math.max(1, ...bars.map((b) => b.count));
 		const width = 400;
 		const labelWidth = 150;
-		const valueWidth = 40;
+		const valueWidth = 90;
 		const barHeight = 22;
 		const gap = 10;
 		const trackWidth = width - labelWidth - valueWidth;
@@ -241,7 +267,8 @@
 				+ '<rect class="bar-track" x="' + labelWidth + '" y="' + y + '" width="' + trackWidth + '" height="' + barHeight + '" rx="4"></rect>'
 				+ '<rect class="bar-fill' + (b.failed ? ' failed' : '') + '" x="' + labelWidth + '" y="' + y + '" width="' + w
 				+ '" height="' + barHeight + '" rx="4"></rect>'
-				+ '<text class="bar-value" x="' + (width - 4) + '" y="' + (y + 15) + '" text-anchor="end">' + b.count + '</text>'
+				+ '<text class="bar-value" x="' + (width - 4) + '" y="' + (y + 15) + '" text-anchor="end">' + b.count
+				+ ' · ' + percent(result.calls > 0 ? 100 * b.count / result.calls : 0) + '</text>'
 				+ '</g>';
 		}).join('');
 		el('burst-chart').innerHTML = '<svg viewBox="0 0 ' + width + ' ' + height + '" role="img" aria-label="Calls per backend">'

@@ -30,7 +30,7 @@ class CallBurst {
 	/**
 	 * The services a burst may call: the HTTP listeners of {@code application.yml}.
 	 */
-	static final List<String> SERVICES = List.of("backend", "backend-static");
+	static final List<String> SERVICES = List.of("backend", "backend-static", "backend-weighted");
 
 	private static final String BACKEND_HEADER = "X-Backend";
 

@@ -84,11 +84,22 @@ class DashboardBrowserTests {
 		waitFor(driver, "2 HEALTHY endpoints in listener 'greeter'",
 				() -> driver.findElements(By.cssSelector("[data-listener='greeter'] tr[data-status='HEALTHY']")).size() == 2);
 
+		waitFor(driver, "3 HEALTHY endpoints in listener 'backend-weighted'",
+				() -> driver.findElements(By.cssSelector("[data-listener='backend-weighted'] tr[data-status='HEALTHY']"))
+					.size() == 3);
+		String port = ":" + failed.port();
+		// The share of calls column: weights 1, 3 and 6, then three equal weights.
+		waitForShares(driver, "backend-weighted",
+				Map.of("127.0.0.1" + port, "10%", "127.0.0.2" + port, "30%", "127.0.0.3" + port, "60%"));
+		waitForShares(driver, "backend",
+				Map.of("127.0.0.1" + port, "33.3%", "127.0.0.2" + port, "33.3%", "127.0.0.3" + port, "33.3%"));
+
 		driver.findElement(By.cssSelector("button[data-backend-id='http-2'][data-action='fail']")).click();
 		By failedRow = By.cssSelector("[data-listener='backend'] tr[data-endpoint='" + failedAddress + "']");
 		waitFor(driver, failedAddress + " shown UNHEALTHY in listener 'backend'",
 				() -> driver.findElement(failedRow).getText().contains("UNHEALTHY"));
 		assertThat(driver.findElement(failedRow).getDomAttribute("data-status")).isEqualTo("UNHEALTHY");
+		waitForShares(driver, "backend", Map.of("127.0.0.1" + port, "50%", failedAddress, "0%", "127.0.0.3" + port, "50%"));
 		waitFor(driver, "backend http-2 shown FAILING",
 				() -> driver.findElement(By.cssSelector("tr[data-backend='http-2']")).getText().contains("FAILING"));
 
@@ -113,6 +124,21 @@ class DashboardBrowserTests {
 		new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for " + what)
 			.ignoring(StaleElementReferenceException.class)
 			.until((ignored) -> condition.getAsBoolean());
+	}
+
+	// Waits until the dashboard shows these shares of calls for a listener's endpoints; the page
+	// redraws every second, so each look reads the rows afresh.
+	private static void waitForShares(WebDriver driver, String listener, Map<String, String> expected) {
+		waitFor(driver, "shares " + expected + " in listener '" + listener + "'",
+				() -> shares(driver, listener).equals(expected));
+	}
+
+	private static Map<String, String> shares(WebDriver driver, String listener) {
+		Map<String, String> shares = new LinkedHashMap<>();
+		for (WebElement row : driver.findElements(By.cssSelector("[data-listener='" + listener + "'] tr[data-endpoint]"))) {
+			shares.put(row.getDomAttribute("data-endpoint"), row.findElement(By.cssSelector("td[data-share]")).getText());
+		}
+		return shares;
 	}
 
 	private static Map<String, Integer> bars(WebDriver driver) {

@@ -18,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -55,6 +56,7 @@ class SampleApplicationTests {
 			assertThat(healthy(listeners.get("backend"))).isEqualTo(3);
 			assertThat(healthy(listeners.get("backend-static"))).isEqualTo(2);
 			assertThat(healthy(listeners.get("greeter"))).isEqualTo(2);
+			assertThat(healthy(listeners.get("backend-weighted"))).isEqualTo(3);
 		});
 	}
 
@@ -72,6 +74,27 @@ class SampleApplicationTests {
 		assertThat(byBackend).hasSize(2);
 		assertThat(result.get("byClient").get("RestClient").asInt()).isEqualTo(80);
 		assertThat(result.get("byClient").get("WebClient").asInt()).isEqualTo(20);
+	}
+
+	@Test
+	void burstToWeightedListenerShouldFollowItsWeights() {
+		awaitHealthy("backend-weighted", 3);
+		JsonNode listener = this.client.get().uri("/actuator/clavier/backend-weighted").retrieve().body(JsonNode.class);
+		Map<String, Integer> weights = listener.get("endpoints")
+			.valueStream()
+			.collect(Collectors.toMap((e) -> e.get("host").asString() + ":" + e.get("port").asInt(),
+					(e) -> e.get("weight").asInt()));
+		assertThat(weights.values()).containsExactlyInAnyOrder(1, 3, 6);
+		JsonNode result = this.client.post()
+			.uri("/demo/burst?service=backend-weighted&calls=1000")
+			.retrieve()
+			.body(JsonNode.class);
+		assertThat(result.get("failures").asInt()).isZero();
+		Map<String, Integer> byBackend = counts(result.get("byBackend"));
+		assertThat(byBackend).containsOnlyKeys(weights.keySet());
+		// Weights 1, 3 and 6: 10%, 30% and 60% of the calls, within 2 points.
+		weights.forEach((address, weight) -> assertThat(byBackend.get(address) / 10.0).as("share of %s", address)
+			.isCloseTo(weight * 10.0, within(2.0)));
 	}
 
 	@Test

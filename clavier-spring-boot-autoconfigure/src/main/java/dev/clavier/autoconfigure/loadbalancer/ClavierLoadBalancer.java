@@ -27,7 +27,8 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
  * <p>
  * Each pick reads the listener's current selection through the service's
  * {@link ClavierServiceView} and returns the response the view made once per endpoint and
- * selection: no lock, no allocation. Thread-safe.
+ * selection: no lock, no allocation. Spring Cloud's hints and sticky sessions, when the request
+ * asks for them, narrow the pick first ({@link ClavierRequestPreferences}). Thread-safe.
  */
 final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -35,8 +36,15 @@ final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
 	private final ClavierServiceView view;
 
+	private final @Nullable ClavierRequestPreferences preferences;
+
 	ClavierLoadBalancer(ClavierServiceView view) {
+		this(view, null);
+	}
+
+	ClavierLoadBalancer(ClavierServiceView view, @Nullable ClavierRequestPreferences preferences) {
 		this.view = Objects.requireNonNull(view, "view");
+		this.preferences = preferences;
 	}
 
 	@Override
@@ -47,12 +55,18 @@ final class ClavierLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 		if (size == 0) {
 			return nothingToPick();
 		}
-		int index = instances.selection.nextIndex();
+		int index = (this.preferences != null) ? this.preferences.choose(instances, request) : -1;
+		if (index < 0) {
+			index = instances.selection.nextIndex();
+		}
 		if (size > 1) {
 			ServiceInstance previous = previous(request);
 			if (previous != null && instances.instance(index).sameAddress(previous)) {
 				index = (index + 1) % size;
 			}
+		}
+		if (this.preferences != null) {
+			this.preferences.picked(instances.instance(index));
 		}
 		return instances.response(index);
 	}

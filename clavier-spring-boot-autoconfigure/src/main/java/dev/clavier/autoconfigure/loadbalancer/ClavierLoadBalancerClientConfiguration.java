@@ -7,6 +7,7 @@ import dev.clavier.autoconfigure.ClavierProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -16,9 +17,11 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerProperties;
 import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerEnvironmentPropertyUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -35,7 +38,11 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * declared listener), ignoring case as host names do ({@code http://WEB/} reaches the listener
  * {@code web}), adds a {@link ServiceInstanceListSupplier} and a
  * {@link ReactorLoadBalancer} over the listener, and a lifecycle that reports call outcomes to
- * it. Other service ids keep Spring Cloud's defaults.
+ * it. Other service ids keep Spring Cloud's defaults. Spring Cloud's hints and request-based
+ * sticky sessions of the service ({@code spring.cloud.loadbalancer.[clients.<id>.]hint*},
+ * {@code sticky-session.*}, {@code configurations}: request-based sticky sessions and the
+ * same-instance preference) apply over the listener's pickable endpoints
+ * ({@link ClavierRequestPreferences}).
  * <p>
  * The beans read the service's {@link ClavierServiceDetails}, found in the application
  * context's {@link ClavierLoadBalancerServices}, and share one {@link ClavierServiceView} of the
@@ -76,8 +83,26 @@ public final class ClavierLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnBean(ClavierServiceInstanceListSupplier.class)
 	@ConditionalOnMissingBean
-	ReactorLoadBalancer<ServiceInstance> clavierLoadBalancer(ClavierServiceView view) {
-		return new ClavierLoadBalancer(view);
+	ReactorLoadBalancer<ServiceInstance> clavierLoadBalancer(ClavierServiceView view,
+			ClavierRequestPreferences preferences) {
+		return new ClavierLoadBalancer(view, preferences);
+	}
+
+	@Bean
+	@ConditionalOnBean(ClavierServiceInstanceListSupplier.class)
+	@ConditionalOnMissingBean
+	ClavierRequestPreferences clavierRequestPreferences(Environment environment, ClavierServiceView view,
+			ObjectProvider<LoadBalancerClientFactory> clientFactory) {
+		// Spring Cloud's own settings of this service: clients.<id>.* over the defaults.
+		String serviceId = LoadBalancerClientFactory.getName(environment);
+		LoadBalancerClientFactory factory = clientFactory.getIfAvailable();
+		LoadBalancerProperties properties = (factory != null && serviceId != null) ? factory.getProperties(serviceId)
+				: null;
+		return ClavierRequestPreferences.of(view, (properties != null) ? properties : new LoadBalancerProperties(),
+				LoadBalancerEnvironmentPropertyUtils.equalToForClientOrDefault(environment, "configurations",
+						ClavierRequestPreferences.STICKY_SESSION_CONFIGURATION),
+				LoadBalancerEnvironmentPropertyUtils.equalToForClientOrDefault(environment, "configurations",
+						ClavierRequestPreferences.SAME_INSTANCE_CONFIGURATION));
 	}
 
 	@Bean
