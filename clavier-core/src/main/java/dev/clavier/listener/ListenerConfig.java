@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.clavier.discovery.Discovery;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.TcpScout;
@@ -45,11 +47,17 @@ import org.jspecify.annotations.Nullable;
  * its next passing probe (passive outlier detection); 0 turns it off
  * @param maxProbesInFlight most probes of the listener running at once; probes that fall due beyond
  * it wait for a free slot, in order, their timeout not running yet
+ * @param zone the listener's own zone: while a pickable endpoint has this zone (its attribute
+ * {@value Endpoint#ZONE_ATTRIBUTE}, compared ignoring case) only those are picked, otherwise all
+ * pickable ones; {@code null} picks regardless of zone
+ * @param slowStart how the weight of an endpoint that becomes healthy after the first probe
+ * round ramps up; {@link SlowStart#OFF} by default
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval,
 		Duration fastInterval, Duration downInterval, Duration timeout, double jitter, int rise, int fall,
 		boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout,
-		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
+		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight,
+		@Nullable String zone, SlowStart slowStart) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -134,6 +142,40 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 		checkAtLeast("outlierFailures", outlierFailures, 0, ">= 0, 0 turns it off");
 		checkAtLeast("maxProbesInFlight", maxProbesInFlight, 1, ">= 1");
+		zone = checkZone(zone);
+		Objects.requireNonNull(slowStart, "slowStart");
+	}
+
+	/**
+	 * Creates a configuration without a zone and without slow start, checking every rule the
+	 * builder checks. The constructor of the configurations before zones and slow start.
+	 * @param discovery how endpoints are found
+	 * @param scout how endpoints are probed
+	 * @param filter how one endpoint is picked
+	 * @param interval time between two probes of one healthy endpoint
+	 * @param fastInterval time between two probes of an endpoint between states
+	 * @param downInterval time between two probes of an unhealthy endpoint
+	 * @param timeout how long a probe may take before it fails
+	 * @param jitter fraction of each wait by which it varies at random, in [0, 0.5]
+	 * @param rise consecutive successes that make an unhealthy endpoint healthy
+	 * @param fall consecutive failures that make a healthy endpoint unhealthy
+	 * @param ignoreHealth whether picks ignore health and use every discovered endpoint
+	 * @param allDownPolicy what picks do when endpoints are discovered but none is healthy
+	 * @param clearOnEmpty whether an empty discovery answer empties a non-empty set
+	 * @param discoveryTimeout how long one discovery attempt may take
+	 * @param discoveryRetryMin first wait after a failed discovery attempt
+	 * @param discoveryRetryMax longest wait between failed discovery attempts
+	 * @param outlierFailures consecutive failed real calls that eject an endpoint; 0 turns it off
+	 * @param maxProbesInFlight most probes of the listener running at once
+	 * @throws InvalidOptionException naming the first option that breaks a rule
+	 */
+	public ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval, Duration fastInterval,
+			Duration downInterval, Duration timeout, double jitter, int rise, int fall, boolean ignoreHealth,
+			AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout, Duration discoveryRetryMin,
+			Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
+		this(discovery, scout, filter, interval, fastInterval, downInterval, timeout, jitter, rise, fall, ignoreHealth,
+				allDownPolicy, clearOnEmpty, discoveryTimeout, discoveryRetryMin, discoveryRetryMax, outlierFailures,
+				maxProbesInFlight, null, SlowStart.OFF);
 	}
 
 	/**
@@ -164,7 +206,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			int maxProbesInFlight) {
 		this(discovery, scout, filter, interval, defaultFastInterval(checkPositive("interval", interval)), interval,
 				timeout, jitter, rise, fall, ignoreHealth, allDownPolicy, clearOnEmpty, discoveryTimeout,
-				discoveryRetryMin, discoveryRetryMax, outlierFailures, maxProbesInFlight);
+				discoveryRetryMin, discoveryRetryMax, outlierFailures, maxProbesInFlight, null, SlowStart.OFF);
 	}
 
 	/**
@@ -217,7 +259,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.discoveryTimeout(this.discoveryTimeout)
 			.discoveryRetry(this.discoveryRetryMin, this.discoveryRetryMax)
 			.outlierFailures(this.outlierFailures)
-			.maxProbesInFlight(this.maxProbesInFlight);
+			.maxProbesInFlight(this.maxProbesInFlight)
+			.zone(this.zone)
+			.slowStart(this.slowStart);
 	}
 
 	// Each rule once: the record's constructor and the builder's setters call these.
@@ -235,6 +279,18 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			throw new InvalidOptionException("jitter", jitter, "0...0.5");
 		}
 		return jitter;
+	}
+
+	// A zone is a name: surrounding blanks are dropped, and a blank one is a mistake, not "no zone".
+	private static @Nullable String checkZone(@Nullable String zone) {
+		if (zone == null) {
+			return null;
+		}
+		String trimmed = zone.trim();
+		if (trimmed.isEmpty()) {
+			throw InvalidOptionException.quoted("zone", zone, "a zone name such as eu-west-1a, or no zone at all", null);
+		}
+		return trimmed;
 	}
 
 	private static int checkAtLeast(String option, int value, int min, String expected) {
@@ -285,6 +341,10 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private int outlierFailures = DEFAULT_OUTLIER_FAILURES;
 
 		private int maxProbesInFlight = DEFAULT_MAX_PROBES_IN_FLIGHT;
+
+		private @Nullable String zone;
+
+		private SlowStart slowStart = SlowStart.OFF;
 
 		Builder() {
 		}
@@ -486,6 +546,33 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets the listener's own zone, as Spring Cloud's {@code ZonePreferenceServiceInstanceListSupplier}
+		 * uses it: while at least one pickable endpoint (healthy, or picked by the all-down policy)
+		 * is in this zone, only those are picked; when none is, all pickable ones are. An
+		 * endpoint's zone is its attribute {@value Endpoint#ZONE_ATTRIBUTE} (a {@code DiscoveryClient}
+		 * instance's metadata {@code zone}, or {@code ;zone=} on a static entry), compared ignoring
+		 * case. Default: none, picks ignore zones.
+		 * @param zone the zone, not blank, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder zone(@Nullable String zone) {
+			this.zone = checkZone(zone);
+			return this;
+		}
+
+		/**
+		 * Sets how the weight of an endpoint that becomes healthy after the listener's first
+		 * probe round (a recovery, or an endpoint that joined later) ramps up. Default:
+		 * {@link SlowStart#OFF}.
+		 * @param slowStart the slow start
+		 * @return this builder
+		 */
+		public Builder slowStart(SlowStart slowStart) {
+			this.slowStart = Objects.requireNonNull(slowStart, "slowStart");
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -501,7 +588,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Duration downInterval = (this.downInterval != null) ? this.downInterval : this.interval;
 			return new ListenerConfig(this.discovery, scout, this.filter, this.interval, fastInterval, downInterval,
 					this.timeout, this.jitter, this.rise, this.fall, this.ignoreHealth, this.allDownPolicy, this.clearOnEmpty, this.discoveryTimeout,
-					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight);
+					this.discoveryRetryMin, this.discoveryRetryMax, this.outlierFailures, this.maxProbesInFlight,
+					this.zone, this.slowStart);
 		}
 
 	}

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * one way: the {@link DiscoveryRefresher}'s answers go to the {@link EndpointTable} (diff), whose
  * {@link EndpointRecord}s the {@link ProbeScheduler}'s outcomes and the {@link OutlierEjector}'s
  * ejections update; the {@link DrainingPolicy} keeps endpoints that left discovery pickable for a
- * while; the {@link SnapshotPublisher} turns it all into the one {@link ListenerSnapshot} picks,
- * dashboards, health and meters read.
+ * while; the {@link SlowStartRamp} ramps up the weight of endpoints that become healthy later; the
+ * {@link SnapshotPublisher} turns it all, narrowed to the listener's zone ({@link ZonePreference}),
+ * into the one {@link ListenerSnapshot} picks, dashboards, health and meters read.
  * <p>
  * Mutable state is confined to the engine's single scheduler thread; other threads read the
  * snapshot, published through one volatile field.
@@ -70,6 +71,8 @@ public final class ClavierListener implements Listener {
 	private final OutlierEjector ejector;
 
 	private final Readiness readiness;
+
+	private final SlowStartRamp ramp;
 
 	private final SnapshotPublisher publisher;
 
@@ -121,8 +124,11 @@ public final class ClavierListener implements Listener {
 		this.ejector = new OutlierEjector(config.outlierFailures(), this.table, this::execute, clock, this::ejected);
 		// Ready means picks see the first probes' outcome: the snapshot saying so is published first.
 		this.readiness = new Readiness(name, this::publishReady);
+		this.ramp = new SlowStartRamp(name, config.slowStart(), scheduler, clock, this.readiness::isReady,
+				this::publishNow);
 		this.publisher = new SnapshotPublisher(name, config, scheduler, this.table, this.draining,
-				this.refresher::state, this.readiness::isReady, this.observers, this::publish);
+				this.refresher::state, this.readiness::isReady, this.observers, this::publish,
+				new ZonePreference(name, config.zone()), this.ramp);
 	}
 
 	/**
@@ -248,6 +254,7 @@ public final class ClavierListener implements Listener {
 		}
 		this.refresher.close();
 		this.draining.close();
+		this.ramp.close();
 		this.observers.clear();
 		this.publisher.closed(List.of());
 		logger.debug("[{}] listener closed", this.name);
@@ -294,6 +301,7 @@ public final class ClavierListener implements Listener {
 				this.probes.release(record);
 			}
 			this.readiness.done(record);
+			this.ramp.removed(record);
 		}
 		this.draining.tableChanged(change, this.table);
 		for (EndpointRecord record : change.added()) {
@@ -302,7 +310,9 @@ public final class ClavierListener implements Listener {
 				this.probes.probe(record);
 			}
 			else {
-				record.healthyUnprobed("scout is none: healthy when discovered", this.clock.instant());
+				HealthTransition healthy = record.healthyUnprobed("scout is none: healthy when discovered",
+						this.clock.instant());
+				this.ramp.transitioned(record, healthy);
 			}
 		}
 		publishNow();
@@ -316,6 +326,7 @@ public final class ClavierListener implements Listener {
 		HealthStatus after = null;
 		if (transition != null) {
 			after = transition.to();
+			this.ramp.transitioned(record, transition);
 			logTransition(transition);
 			this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
 		}
@@ -329,6 +340,7 @@ public final class ClavierListener implements Listener {
 		if (this.closed) {
 			return;
 		}
+		this.ramp.transitioned(record, transition);
 		logTransition(transition);
 		this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
 		publishNow();
