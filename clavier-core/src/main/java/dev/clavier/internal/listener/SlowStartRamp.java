@@ -19,6 +19,7 @@ import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.filter.SlowStart;
 import dev.clavier.listener.Listener;
+import dev.clavier.model.Durations;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +137,8 @@ final class SlowStartRamp {
 		}
 		this.ramping.put(record, this.clock.millis());
 		record.rampFactor(this.slowStart.factor(Duration.ZERO));
-		logger.debug("[{}] {} ramps up over {}", this.name, record.endpoint(), this.slowStart.window());
+		logger.debug("[{}] {} ramps up over {}", this.name, record.endpoint(),
+				Durations.format(this.slowStart.window()));
 		schedule();
 	}
 
