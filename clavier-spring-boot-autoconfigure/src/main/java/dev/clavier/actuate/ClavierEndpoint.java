@@ -40,7 +40,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *     "endpoints": [ { "host": "127.0.0.2", "port": 8080, "weight": 1, "status": "HEALTHY",
  *                      "lastCheck": "...", "latencyMs": 1.3, "lastError": null,
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
- *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ] } ] } } }
+ *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
+ *                      "effectiveWeight": 1.0, "zone": "eu-1" } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -224,11 +225,15 @@ public final class ClavierEndpoint {
 	 * @param consecutiveFailures probes in a row that failed
 	 * @param cause why the endpoint has its status
 	 * @param transitions the most recent changes of status, oldest first
+	 * @param effectiveWeight the weight picks give it now: its weight, or less while slow start
+	 * ramps it up (to 0.01)
+	 * @param zone its zone (its attribute {@code zone}), or {@code null} if it has none
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
-			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions) {
+			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
+			double effectiveWeight, @Nullable String zone) {
 
 		/**
 		 * Creates a descriptor.
@@ -245,7 +250,8 @@ public final class ClavierEndpoint {
 			}
 			return new EndpointDescriptor(state.endpoint().host(), state.endpoint().port(), state.endpoint().weight(),
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
-					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions);
+					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
+					Math.round(state.effectiveWeight() * 100) / 100.0, state.endpoint().zone());
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
@@ -36,9 +37,9 @@ public final class ClavierAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClavierLifecycle clavierLifecycle(Clavier clavier, ClavierProperties properties,
-			ConfigurableListableBeanFactory beanFactory) {
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
 		ClavierListenerConfigMapper mapper = new ClavierListenerConfigMapper(beanFactory,
-				beanFactory.getBeanClassLoader());
+				beanFactory.getBeanClassLoader(), environment);
 		return new ClavierLifecycle(clavier, mapper.map(properties), properties.getStartup().getWait());
 	}
 

@@ -16,6 +16,7 @@ import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.HttpScout;
@@ -24,6 +25,7 @@ import dev.clavier.scout.Scouts;
 import dev.clavier.scout.TcpScout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -67,7 +69,10 @@ final class ClavierListenerConfigMapper {
 			Map.entry("maxProbesInFlight", "scout.max-in-flight"), Map.entry("discoveryTimeout", "discovery.timeout"),
 			Map.entry("discoveryRetryMin", "discovery.retry-min"),
 			Map.entry("discoveryRetryMax", "discovery.retry-max"),
-			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"));
+			Map.entry("outlierFailures", "outlier-detection.consecutive-failures"),
+			Map.entry("zone", "zone"), Map.entry("slowStartWindow", "filter.slow-start.window"),
+			Map.entry("slowStartAggression", "filter.slow-start.aggression"),
+			Map.entry("slowStartMinWeightPercent", "filter.slow-start.min-weight-percent"));
 
 	private static final Kind<Discovery> DISCOVERY = new Kind<>("discovery", Discovery.class, Discoveries::models,
 			Discoveries::create);
@@ -88,9 +93,18 @@ final class ClavierListenerConfigMapper {
 
 	private final @Nullable ClassLoader classLoader;
 
+	/** Spring Cloud's zone for a listener without its own, or {@code null} without an environment. */
+	private final @Nullable LoadBalancerZone defaultZone;
+
 	ClavierListenerConfigMapper(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
+		this(beanFactory, classLoader, null);
+	}
+
+	ClavierListenerConfigMapper(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader,
+			@Nullable Environment environment) {
 		this.beanFactory = beanFactory;
 		this.classLoader = classLoader;
+		this.defaultZone = (environment != null) ? new LoadBalancerZone(environment) : null;
 	}
 
 	/**
@@ -129,6 +143,12 @@ final class ClavierListenerConfigMapper {
 		Filter filterModel = filter(prefix, listener.getFilter());
 		ClavierProperties.OutlierDetection outlier = listener.getOutlierDetection();
 		int outlierFailures = outlier.isEnabled() ? outlier.getConsecutiveFailures() : 0;
+		String zone = listener.getZone();
+		if (zone == null && this.defaultZone != null) {
+			zone = this.defaultZone.zone(id);
+		}
+		String listenerZone = zone;
+		ClavierProperties.SlowStart slowStart = listener.getFilter().getSlowStart();
 		return configure(listenerPaths(prefix), prefix + "scout.timeout", scout.getTimeout(),
 				() -> ListenerConfig.builder(discoveryModel)
 					.scout(scoutModel)
@@ -147,6 +167,9 @@ final class ClavierListenerConfigMapper {
 					.ignoreHealth(listener.isIgnoreHealth())
 					.allDownPolicy(listener.getAllDownPolicy())
 					.clearOnEmpty(discovery.isClearOnEmpty())
+					.zone(listenerZone)
+					.slowStart(new SlowStart(slowStart.getWindow(), slowStart.getAggression(),
+							slowStart.getMinWeightPercent()))
 					.build());
 	}
 

@@ -16,6 +16,7 @@ import dev.clavier.actuate.ClavierEndpoint.ScoutDescriptor;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.HealthStatus;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
@@ -32,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -129,6 +131,31 @@ class ClavierEndpointTests {
 		assertThat(descriptor.transitions()).extracting((transition) -> transition.to())
 			.containsExactly(HealthStatus.UNHEALTHY, HealthStatus.HEALTHY);
 		assertThat(descriptor.cause()).contains("passed");
+	}
+
+	@Test
+	void listenersWhenEndpointRampsUpShouldShowItsEffectiveWeightAndEveryZone() {
+		Listener listener = this.clavier.addListener("backend",
+				config(this.up).discovery(StaticDiscovery.parse(0,
+						List.of(this.up.hostAndPort() + ";zone=eu-1", this.down.hostAndPort() + ";weight=3")))
+					.slowStart(SlowStart.of(Duration.ofMinutes(10)))
+					// Long enough that a cold JVM's first probe passes: a failed one would make it a recovery.
+					.interval(Duration.ofSeconds(2))
+					.timeout(Duration.ofMillis(1800))
+					.build());
+		await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.UNHEALTHY) == 1);
+		this.down.healthStatus(200);
+		await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.HEALTHY) == 2);
+		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(this.endpoint.listeners()));
+		String steady = "$.listeners.backend.endpoints[?(@.port == " + this.up.port() + ")]";
+		String recovered = "$.listeners.backend.endpoints[?(@.port == " + this.down.port() + ")]";
+		assertThat(json.read(steady + ".effectiveWeight", Double[].class)).containsExactly(1.0);
+		assertThat(json.read(steady + ".zone", String[].class)).containsExactly("eu-1");
+		// Recovered after the first probe round: ramping up from 10% of its weight 3.
+		assertThat(json.read(recovered + ".weight", Integer[].class)).containsExactly(3);
+		assertThat(json.read(recovered + ".effectiveWeight", Double[].class)).hasSize(1)
+			.allSatisfy((weight) -> assertThat(weight).isCloseTo(0.3, within(0.05)));
+		assertThat(json.read(recovered + ".zone", String[].class)).containsExactly((String) null);
 	}
 
 	@Test
