@@ -128,7 +128,7 @@ public final class ClavierListener implements Listener {
 				this::publishNow);
 		this.publisher = new SnapshotPublisher(name, config, scheduler, this.table, this.draining,
 				this.refresher::state, this.readiness::isReady, this.observers, this::publish,
-				new ZonePreference(name, config.zone()), this.ramp);
+				new ZonePreference(name, config.zone(), this.readiness::isReady), this.ramp);
 	}
 
 	/**

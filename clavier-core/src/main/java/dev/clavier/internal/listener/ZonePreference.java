@@ -2,6 +2,7 @@ package dev.clavier.internal.listener;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.listener.Listener;
@@ -28,6 +29,8 @@ final class ZonePreference {
 
 	private final @Nullable String zone;
 
+	private final BooleanSupplier ready;
+
 	/** Whether the last list had no endpoint in the zone, so picks spilled over to the others. */
 	private boolean spilled;
 
@@ -35,10 +38,13 @@ final class ZonePreference {
 	 * Creates the zone preference of one listener.
 	 * @param name the listener's name
 	 * @param zone the listener's zone, or {@code null} to prefer none
+	 * @param ready whether the listener is ready: before, endpoints pass their first probes one
+	 * by one, and a spill-over that lasts only until the zone's own pass is logged at DEBUG
 	 */
-	ZonePreference(String name, @Nullable String zone) {
+	ZonePreference(String name, @Nullable String zone, BooleanSupplier ready) {
 		this.name = name;
 		this.zone = zone;
+		this.ready = ready;
 	}
 
 	/**
@@ -61,15 +67,23 @@ final class ZonePreference {
 			// No zone match: every pickable endpoint, as Spring Cloud falls back to the delegate's list.
 			if (!this.spilled) {
 				this.spilled = true;
-				logger.warn("[{}] no pickable endpoint in zone {}; picking among {} in other zones", this.name, zone,
-						pickable.size());
+				if (this.ready.getAsBoolean()) {
+					logger.warn("[{}] no pickable endpoint in zone {}; picking among {} in other zones", this.name, zone,
+							pickable.size());
+				}
+				else {
+					logger.debug("[{}] no pickable endpoint in zone {} yet; picking among {} in other zones", this.name,
+							zone, pickable.size());
+				}
 			}
 			return pickable;
 		}
 		if (this.spilled) {
 			this.spilled = false;
-			logger.info("[{}] {} endpoint(s) in zone {} pickable again; picks stay in the zone", this.name, local.size(),
-					zone);
+			if (this.ready.getAsBoolean()) {
+				logger.info("[{}] {} endpoint(s) in zone {} pickable again; picks stay in the zone", this.name,
+						local.size(), zone);
+			}
 		}
 		return (local.size() == pickable.size()) ? pickable : local;
 	}

@@ -23,13 +23,13 @@ class ZonePreferenceTests {
 
 	@Test
 	void preferWhenSomeInZoneShouldKeepOnlyThoseIgnoringCase() {
-		ZonePreference zones = new ZonePreference("backend", "Eu-1");
+		ZonePreference zones = new ZonePreference("backend", "Eu-1", () -> true);
 		assertThat(zones.prefer(List.of(EU_1, EU_1_UPPER, EU_2, NONE))).containsExactly(EU_1, EU_1_UPPER);
 	}
 
 	@Test
 	void preferWhenNoneInZoneShouldKeepEveryOne() {
-		ZonePreference zones = new ZonePreference("backend", "eu-1");
+		ZonePreference zones = new ZonePreference("backend", "eu-1", () -> true);
 		List<Endpoint> pickable = List.of(EU_2, NONE);
 		assertThat(zones.prefer(pickable)).isSameAs(pickable);
 		assertThat(zones.prefer(List.of(EU_2, EU_1))).containsExactly(EU_1);
@@ -39,13 +39,13 @@ class ZonePreferenceTests {
 	@Test
 	void preferWhenListenerHasNoZoneShouldKeepEveryOne() {
 		List<Endpoint> pickable = List.of(EU_1, EU_2, NONE);
-		assertThat(new ZonePreference("backend", null).prefer(pickable)).isSameAs(pickable);
+		assertThat(new ZonePreference("backend", null, () -> true).prefer(pickable)).isSameAs(pickable);
 	}
 
 	@Test
 	void preferWhenEveryOneInZoneShouldReturnTheSameList() {
 		List<Endpoint> pickable = List.of(EU_1, EU_1_UPPER);
-		assertThat(new ZonePreference("backend", "eu-1").prefer(pickable)).isSameAs(pickable);
+		assertThat(new ZonePreference("backend", "eu-1", () -> true).prefer(pickable)).isSameAs(pickable);
 	}
 
 	private static Endpoint zoned(String host, String zone) {
