@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,27 +59,39 @@ class ClavierSlowStartTests {
 	}
 
 	@Test
-	void getEndpointWhenEndpointRecoversShouldRampItsShareOverTheWindow() throws Exception {
-		for (String host : HOSTS) {
-			assumeThat(LoopbackAddresses.isBindable(host)).as("loopback address %s is bindable", host).isTrue();
-		}
-		TestHttpBackend steady = TestHttpBackend.start(HOSTS[0], 0);
-		int port = steady.port();
-		try (steady; TestHttpBackend recovering = TestHttpBackend.start(HOSTS[1], port)) {
-			Listener listener = this.clavier.addListener("backend",
-					ListenerConfig.builder(StaticDiscovery.parse(0, List.of(steady.hostAndPort(), recovering.hostAndPort())))
-						.scout(HttpScout.builder().path("/health").build())
-						.filter(Filters.roundRobin())
-						// Long enough that a cold JVM's first probes pass: a failed one would make it a recovery.
-						.interval(Duration.ofSeconds(2))
-						.timeout(Duration.ofMillis(1800))
-						.rise(1)
-						.fall(1)
-						.slowStart(SlowStart.of(WINDOW))
-						.build());
+	void getEndpointWhenEndpointsFoundHealthyAtStartShouldNotRampThem() throws Exception {
+		assumeLoopbackHosts();
+		TestHttpBackend first = TestHttpBackend.start(HOSTS[0], 0);
+		try (first; TestHttpBackend second = TestHttpBackend.start(HOSTS[1], first.port())) {
+			// A timeout long enough that a cold JVM on a busy machine passes its first probes.
+			Listener listener = this.clavier.addListener("backend", config(first, second)
+				.interval(Duration.ofSeconds(20))
+				.timeout(Duration.ofSeconds(10))
+				.build());
 			assertThat(listener.awaitReady(WAIT)).isTrue();
-			// Found healthy in the first probe round: no ramp, even shares at once.
+			assertThat(listener.snapshot().endpoints()).extracting(EndpointState::status)
+				.containsOnly(HealthStatus.HEALTHY);
 			assertThat(listener.snapshot().endpoints()).extracting(EndpointState::effectiveWeight).containsExactly(1.0, 1.0);
+			assertThat(spread(listener, 200)).containsOnly(Map.entry(HOSTS[0], 100), Map.entry(HOSTS[1], 100));
+		}
+	}
+
+	@Test
+	void getEndpointWhenEndpointRecoversShouldRampItsShareOverTheWindow() throws Exception {
+		assumeLoopbackHosts();
+		TestHttpBackend steady = TestHttpBackend.start(HOSTS[0], 0);
+		try (steady; TestHttpBackend recovering = TestHttpBackend.start(HOSTS[1], steady.port())) {
+			Listener listener = this.clavier.addListener("backend", config(steady, recovering)
+				.interval(Duration.ofSeconds(1))
+				.timeout(Duration.ofMillis(900))
+				// Two failures, so that one slow probe on a busy machine does not move picks mid-count.
+				.fall(2)
+				.build());
+			await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.HEALTHY) == 2);
+			// A cold JVM's first probes may have failed, making both a recovery: let such ramps end.
+			this.clock.advance(WINDOW.plusSeconds(1));
+			await().atMost(WAIT).until(() -> listener.snapshot().endpoints().stream()
+				.allMatch((state) -> state.effectiveWeight() == 1.0));
 			assertThat(spread(listener, 200)).containsOnly(Map.entry(HOSTS[0], 100), Map.entry(HOSTS[1], 100));
 
 			recovering.stop();
@@ -87,7 +100,7 @@ class ClavierSlowStartTests {
 			ListenerSnapshot back = await().atMost(WAIT)
 				.until(listener::snapshot, (snapshot) -> status(snapshot, HOSTS[1]) == HealthStatus.HEALTHY);
 			assertThat(state(back, HOSTS[1]).effectiveWeight()).isEqualTo(0.1);
-			// Its full share is a half; at the floor it gets 10 in 110.
+			// Its full share is a half; at the floor it gets 1 in 11.
 			assertThat(spread(listener, 1100).get(HOSTS[1])).isEqualTo(100);
 
 			// Just before a fifth of the window: still under half its share.
@@ -101,6 +114,25 @@ class ClavierSlowStartTests {
 			await().atMost(WAIT).until(() -> state(listener.snapshot(), HOSTS[1]).effectiveWeight() == 1.0);
 			assertThat(spread(listener, 200)).containsOnly(Map.entry(HOSTS[0], 100), Map.entry(HOSTS[1], 100));
 		}
+	}
+
+	private static void assumeLoopbackHosts() {
+		for (String host : HOSTS) {
+			assumeThat(LoopbackAddresses.isBindable(host)).as("loopback address %s is bindable", host).isTrue();
+		}
+	}
+
+	private static ListenerConfig.Builder config(TestHttpBackend... backends) {
+		List<String> entries = new ArrayList<>();
+		for (TestHttpBackend backend : backends) {
+			entries.add(backend.hostAndPort());
+		}
+		return ListenerConfig.builder(StaticDiscovery.parse(0, entries))
+			.scout(HttpScout.builder().path("/health").build())
+			.filter(Filters.roundRobin())
+			.rise(1)
+			.fall(1)
+			.slowStart(SlowStart.of(WINDOW));
 	}
 
 	private static HealthStatus status(ListenerSnapshot snapshot, String host) {

@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Endpoints found healthy in the first probe round do not ramp: when every endpoint is new,
  * ramping them all would change nothing but the total. Weights are scaled by {@value #SCALE}
- * so that a ramp moves in steps of 1% of an endpoint's weight; the filter's weights divide out
- * their common divisor, so once nothing ramps the scale is gone.
+ * so that a ramp moves in steps of 5% of an endpoint's weight: fine enough for a ramp, and coarse
+ * enough that round robin's period over a hundred endpoints (at most {@code 20 × 100}) stays short
+ * enough to precompute, keeping the pick an array read. The filter's weights divide out their
+ * common divisor, so once nothing ramps the scale is gone.
  * <p>
  * Confined to the engine's scheduler thread.
  */
@@ -44,7 +46,7 @@ final class SlowStartRamp {
 	private static final Logger logger = LoggerFactory.getLogger(Listener.class);
 
 	/** How many weight units one unit of weight is while some endpoint ramps. */
-	static final int SCALE = 100;
+	static final int SCALE = 20;
 
 	/** Most steps over one window; a shorter window steps less often (see {@link #stepNanos}). */
 	private static final int STEPS = 100;

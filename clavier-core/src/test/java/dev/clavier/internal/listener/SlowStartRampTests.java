@@ -92,7 +92,7 @@ class SlowStartRampTests {
 		assertThat(this.ramp.weigh(pickable)).isSameAs(pickable);
 		this.ramp.transitioned(ramping, ramping.probed(true, LATENCY, null, this.clock.instant()));
 		List<Endpoint> weighted = this.ramp.weigh(pickable);
-		assertThat(weighted).extracting(Endpoint::weight).containsExactly(100, 0, 40);
+		assertThat(weighted).extracting(Endpoint::weight).containsExactly(20, 0, 8);
 		assertThat(weighted).extracting(Endpoint::address)
 			.containsExactly("127.0.0.1:8080", "127.0.0.2:8080", "127.0.0.3:8080");
 		this.ramp.removed(ramping);
@@ -103,8 +103,9 @@ class SlowStartRampTests {
 	void scaledShouldKeepAPositiveWeightAboveZero() {
 		assertThat(SlowStartRamp.scaled(1, 0.0)).isEqualTo(1);
 		assertThat(SlowStartRamp.scaled(0, 1.0)).isZero();
-		assertThat(SlowStartRamp.scaled(65535, 1.0)).isEqualTo(6_553_500);
-		assertThat(SlowStartRamp.scaled(3, 0.5)).isEqualTo(150);
+		assertThat(SlowStartRamp.scaled(65535, 1.0)).isEqualTo(1_310_700);
+		assertThat(SlowStartRamp.scaled(3, 0.5)).isEqualTo(30);
+		assertThat(SlowStartRamp.scaled(1, 0.12)).isEqualTo(2);
 	}
 
 	@Test
