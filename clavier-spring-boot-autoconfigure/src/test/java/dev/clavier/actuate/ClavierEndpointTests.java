@@ -1,8 +1,13 @@
 package dev.clavier.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.clavier.Clavier;
@@ -33,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -135,27 +139,53 @@ class ClavierEndpointTests {
 
 	@Test
 	void listenersWhenEndpointRampsUpShouldShowItsEffectiveWeightAndEveryZone() {
-		Listener listener = this.clavier.addListener("backend",
-				config(this.up).discovery(StaticDiscovery.parse(0,
-						List.of(this.up.hostAndPort() + ";zone=eu-1", this.down.hostAndPort() + ";weight=3")))
-					.slowStart(SlowStart.of(Duration.ofMinutes(10)))
-					// Long enough that a cold JVM's first probe passes: a failed one would make it a recovery.
-					.interval(Duration.ofSeconds(2))
-					.timeout(Duration.ofMillis(1800))
-					.build());
-		await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.UNHEALTHY) == 1);
-		this.down.healthStatus(200);
-		await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.HEALTHY) == 2);
-		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(this.endpoint.listeners()));
-		String steady = "$.listeners.backend.endpoints[?(@.port == " + this.up.port() + ")]";
-		String recovered = "$.listeners.backend.endpoints[?(@.port == " + this.down.port() + ")]";
-		assertThat(json.read(steady + ".effectiveWeight", Double[].class)).containsExactly(1.0);
-		assertThat(json.read(steady + ".zone", String[].class)).containsExactly("eu-1");
-		// Recovered after the first probe round: ramping up from 10% of its weight 3.
-		assertThat(json.read(recovered + ".weight", Integer[].class)).containsExactly(3);
-		assertThat(json.read(recovered + ".effectiveWeight", Double[].class)).hasSize(1)
-			.allSatisfy((weight) -> assertThat(weight).isCloseTo(0.3, within(0.05)));
-		assertThat(json.read(recovered + ".zone", String[].class)).containsExactly((String) null);
+		AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+		Clock clock = new Clock() {
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return now.get();
+			}
+
+		};
+		Duration window = Duration.ofMinutes(10);
+		try (Clavier engine = Clavier.builder().clock(clock).build()) {
+			Listener listener = engine.addListener("backend",
+					config(this.up).discovery(StaticDiscovery.parse(0,
+							List.of(this.up.hostAndPort() + ";zone=eu-1", this.down.hostAndPort() + ";weight=3")))
+						.slowStart(SlowStart.of(window))
+						// Two failures, so that one slow probe on a busy machine does not start another ramp.
+						.fall(2)
+						.build());
+			await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.UNHEALTHY) == 1
+					&& listener.snapshot().count(HealthStatus.HEALTHY) == 1);
+			// A cold JVM's first probe may have failed, making the healthy one a recovery: end its ramp.
+			now.updateAndGet((instant) -> instant.plus(window).plusSeconds(1));
+			await().atMost(WAIT).until(() -> listener.snapshot().endpoints().stream()
+				.allMatch((state) -> state.effectiveWeight() == state.endpoint().weight()));
+			this.down.healthStatus(200);
+			await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.HEALTHY) == 2);
+			ClavierEndpoint endpoint = new ClavierEndpoint(engine);
+			DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(endpoint.listeners()));
+			String steady = "$.listeners.backend.endpoints[?(@.port == " + this.up.port() + ")]";
+			String recovered = "$.listeners.backend.endpoints[?(@.port == " + this.down.port() + ")]";
+			assertThat(json.read(steady + ".effectiveWeight", Double[].class)).containsExactly(1.0);
+			assertThat(json.read(steady + ".zone", String[].class)).containsExactly("eu-1");
+			// Recovered: ramping up from 10% of its weight 3, the clock standing still.
+			assertThat(json.read(recovered + ".weight", Integer[].class)).containsExactly(3);
+			assertThat(json.read(recovered + ".effectiveWeight", Double[].class)).containsExactly(0.3);
+			assertThat(json.read(recovered + ".zone", String[].class)).containsExactly((String) null);
+		}
 	}
 
 	@Test
