@@ -485,7 +485,8 @@ public class ClavierProperties implements InitializingBean {
 	public static class Static {
 
 		/**
-		 * Endpoints as host:port, or [ipv6]:port, each optionally weighted as host:port;weight=3 (0...65535, default 1).
+		 * Endpoints as host:port, or [ipv6]:port, each optionally weighted as host:port;weight=3 (0...65535, default 1)
+		 * and zoned as host:port;zone=eu-1, in either order.
 		 */
 		private List<String> endpoints = new ArrayList<>();
 
