@@ -3,6 +3,7 @@ package dev.clavier.discovery;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +13,8 @@ import dev.clavier.model.InvalidOptionException;
 
 /**
  * The {@code static} discovery model: a fixed list of endpoints, answered once. In configuration
- * an entry is {@code host:port} ({@code [v6]:port} for IPv6), optionally with a weight:
- * {@code 10.0.0.1:8080;weight=3}.
+ * an entry is {@code host:port} ({@code [v6]:port} for IPv6), optionally with a weight and a
+ * zone, in either order: {@code 10.0.0.1:8080;weight=3;zone=eu-1}.
  * <pre>{@code
  * Discovery d = StaticDiscovery.of(Endpoint.of("10.0.0.1", 8080), Endpoint.of("10.0.0.2", 8080));
  * }</pre>
@@ -23,7 +24,9 @@ public final class StaticDiscovery implements Discovery {
 
 	private static final String WEIGHT = "weight";
 
-	private static final String ENTRY_SYNTAX = "host:port or host:port;weight=<0...65535>";
+	private static final String ZONE = Endpoint.ZONE_ATTRIBUTE;
+
+	private static final String ENTRY_SYNTAX = "host:port, optionally followed by ;weight=<0...65535> and ;zone=<zone>";
 
 	private final List<Endpoint> endpoints;
 
@@ -65,9 +68,12 @@ public final class StaticDiscovery implements Discovery {
 	/**
 	 * Returns a discovery of endpoints written as {@code host:port} ({@code [v6]:port} for IPv6),
 	 * as configuration gives them, each optionally followed by a weight: {@code 10.0.0.1:8080;weight=3},
-	 * {@code [::1]:8080;weight=3}. The weight is an integer in 0...65535 (as an SRV record's), 1 when
+	 * {@code [::1]:8080;weight=3}, and a zone: {@code 10.0.0.1:8080;zone=eu-1;weight=3} (parameters in
+	 * either order, each at most once). The weight is an integer in 0...65535 (as an SRV record's), 1 when
 	 * absent; 0 means a very small share while another endpoint has a positive weight (see
-	 * {@link dev.clavier.filter.Filters#roundRobin()}).
+	 * {@link dev.clavier.filter.Filters#roundRobin()}). The zone becomes the endpoint's attribute
+	 * {@value Endpoint#ZONE_ATTRIBUTE}, which zone preference reads
+	 * ({@link dev.clavier.listener.ListenerConfig.Builder#zone}).
 	 * @param defaultPort the port for entries without one, or 0 to require one
 	 * @param addresses the addresses, at least one
 	 * @return the discovery
@@ -93,7 +99,7 @@ public final class StaticDiscovery implements Discovery {
 	}
 
 	/**
-	 * Reads one entry: an address, then {@code ;name=value} parameters (only {@code weight}).
+	 * Reads one entry: an address, then {@code ;name=value} parameters ({@code weight}, {@code zone}).
 	 * Neither a host name nor an IP literal holds a {@code ;}, so the first one ends the address.
 	 */
 	private static Endpoint entry(String text, int defaultPort) {
@@ -103,19 +109,35 @@ public final class StaticDiscovery implements Discovery {
 		}
 		Endpoint endpoint = Endpoint.parse(text.substring(0, semicolon), defaultPort);
 		Integer weight = null;
+		String zone = null;
 		for (String parameter : text.substring(semicolon + 1).split(";", -1)) {
 			int equals = parameter.indexOf('=');
 			String name = (equals < 0) ? parameter.trim() : parameter.substring(0, equals).trim();
-			if (equals < 0 || !name.equals(WEIGHT)) {
+			String value = (equals < 0) ? "" : parameter.substring(equals + 1).trim();
+			if (equals < 0 || !(name.equals(WEIGHT) || name.equals(ZONE))) {
 				throw InvalidOptionException.quoted("endpoint", text.trim(),
-						ENTRY_SYNTAX + ", '" + parameter.trim() + "' is not weight=<n>", null);
+						ENTRY_SYNTAX + ", '" + parameter.trim() + "' is neither weight=<n> nor zone=<zone>", null);
 			}
-			if (weight != null) {
-				throw InvalidOptionException.quoted("endpoint", text.trim(), ENTRY_SYNTAX + ", weight given twice", null);
+			if ((name.equals(WEIGHT) && weight != null) || (name.equals(ZONE) && zone != null)) {
+				throw InvalidOptionException.quoted("endpoint", text.trim(), ENTRY_SYNTAX + ", " + name + " given twice",
+						null);
 			}
-			weight = weight(parameter.substring(equals + 1).trim());
+			if (name.equals(WEIGHT)) {
+				weight = weight(value);
+			}
+			else {
+				zone = zone(value);
+			}
 		}
-		return endpoint.withWeight(weight);
+		Endpoint parsed = (weight != null) ? endpoint.withWeight(weight) : endpoint;
+		return (zone != null) ? parsed.withAttributes(Map.of(ZONE, zone)) : parsed;
+	}
+
+	private static String zone(String text) {
+		if (text.isEmpty()) {
+			throw InvalidOptionException.quoted(ZONE, text, "a zone name such as eu-1", null);
+		}
+		return text;
 	}
 
 	private static int weight(String text) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.clavier.model.InvalidOptionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One address of a service: a host (an IP literal or a host name), a port, a weight and
@@ -21,6 +22,11 @@ import dev.clavier.model.InvalidOptionException;
  * @param attributes attributes set by discovery, never {@code null}
  */
 public record Endpoint(String host, int port, int weight, Map<String, String> attributes) {
+
+	/**
+	 * The attribute that holds an endpoint's zone, {@value}: Spring Cloud's instance metadata key.
+	 */
+	public static final String ZONE_ATTRIBUTE = "zone";
 
 	/**
 	 * Creates an endpoint, checking every argument.
@@ -139,6 +145,14 @@ public record Endpoint(String host, int port, int weight, Map<String, String> at
 	 */
 	public Endpoint withAttributes(Map<String, String> attributes) {
 		return new Endpoint(this.host, this.port, this.weight, attributes);
+	}
+
+	/**
+	 * Returns the endpoint's zone: its attribute {@value #ZONE_ATTRIBUTE}.
+	 * @return the zone, or {@code null} if it has none
+	 */
+	public @Nullable String zone() {
+		return this.attributes.get(ZONE_ATTRIBUTE);
 	}
 
 	/**

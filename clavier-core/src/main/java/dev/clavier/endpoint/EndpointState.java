@@ -27,11 +27,14 @@ import org.jspecify.annotations.Nullable;
  * without a watch stream is polled), or {@code null}
  * @param nextProbe when it is next probed (polled, or a watch's reconnect or confirmation), or
  * {@code null} if nothing is scheduled (a watch waiting for the server's next status)
+ * @param effectiveWeight the weight picks give it now: its weight, or less while slow start
+ * ramps it up after it became healthy
  */
 public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable Instant lastCheck,
 		@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
 		String cause, List<HealthTransition> transitions, @Nullable Ejection ejection, boolean inSubset,
-		ProbeMode probeMode, @Nullable String probeModeReason, @Nullable Instant nextProbe) {
+		ProbeMode probeMode, @Nullable String probeModeReason, @Nullable Instant nextProbe,
+		double effectiveWeight) {
 
 	/**
 	 * Creates a state, checking every argument.
@@ -46,8 +49,8 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 
 	/**
 	 * Creates the state of a polled endpoint that is not ejected, in the subset (or of a listener
-	 * without subsetting), with nothing scheduled: the state as it was before ejections, subsets
-	 * and probe modes were shown.
+	 * without subsetting), with nothing scheduled: the state as it was before ejections, subsets,
+	 * probe modes and slow start were shown (the effective weight is the endpoint's weight).
 	 * @param endpoint the endpoint
 	 * @param status its current status
 	 * @param lastCheck when the last probe finished, or {@code null} before the first
@@ -62,7 +65,7 @@ public record EndpointState(Endpoint endpoint, HealthStatus status, @Nullable In
 			@Nullable Duration latency, int consecutiveSuccesses, int consecutiveFailures, @Nullable String lastError,
 			String cause, List<HealthTransition> transitions) {
 		this(endpoint, status, lastCheck, latency, consecutiveSuccesses, consecutiveFailures, lastError, cause,
-				transitions, null, true, ProbeMode.POLL, null, null);
+				transitions, null, true, ProbeMode.POLL, null, null, endpoint.weight());
 	}
 
 }

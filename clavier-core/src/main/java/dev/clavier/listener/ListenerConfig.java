@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.clavier.discovery.Discovery;
+import dev.clavier.endpoint.Endpoint;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.Scout;
 import dev.clavier.scout.TcpScout;
@@ -53,12 +55,18 @@ import org.jspecify.annotations.Nullable;
  * picks (deterministic subsetting); 0 turns subsetting off
  * @param subsetInstanceId the id of this application instance that chooses its subset, such as
  * {@code orders-7}; blank while subsetting is off
+ * @param zone the listener's own zone: while a pickable endpoint has this zone (its attribute
+ * {@value Endpoint#ZONE_ATTRIBUTE}, compared ignoring case) only those are picked, otherwise all
+ * pickable ones; {@code null} picks regardless of zone
+ * @param slowStart how the weight of an endpoint that becomes healthy after the first probe
+ * round ramps up; {@link SlowStart#OFF} by default
  */
 public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Duration interval,
 		Duration fastInterval, Duration downInterval, Duration timeout, double jitter, int rise, int fall,
 		boolean ignoreHealth, AllDownPolicy allDownPolicy, boolean clearOnEmpty, Duration discoveryTimeout,
 		Duration discoveryRetryMin, Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight,
-		OutlierDetection outlierDetection, int panicThreshold, int subsetSize, String subsetInstanceId) {
+		OutlierDetection outlierDetection, int panicThreshold, int subsetSize, String subsetInstanceId,
+		@Nullable String zone, SlowStart slowStart) {
 
 	/** Default time between probes of one endpoint: 5 seconds, as in the original. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -146,12 +154,14 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		Objects.requireNonNull(outlierDetection, "outlierDetection");
 		OutlierDetection.checkPercent("panicThreshold", panicThreshold, "0...100, 0 turns it off");
 		checkSubset(subsetSize, subsetInstanceId);
+		zone = checkZone(zone);
+		Objects.requireNonNull(slowStart, "slowStart");
 	}
 
 	/**
-	 * Creates a configuration with the default outlier detection timing, no panic threshold and
-	 * no subsetting, checking every rule the builder checks. The constructor of the
-	 * configurations before timed ejection and subsetting.
+	 * Creates a configuration with the default outlier detection timing, no panic threshold, no
+	 * subsetting, no zone and no slow start, checking every rule the builder checks. The
+	 * constructor of the configurations before timed ejection, subsetting, zones and slow start.
 	 * @param discovery how endpoints are found
 	 * @param scout how endpoints are probed
 	 * @param filter how one endpoint is picked
@@ -178,7 +188,7 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			Duration discoveryRetryMax, int outlierFailures, int maxProbesInFlight) {
 		this(discovery, scout, filter, interval, fastInterval, downInterval, timeout, jitter, rise, fall, ignoreHealth,
 				allDownPolicy, clearOnEmpty, discoveryTimeout, discoveryRetryMin, discoveryRetryMax, outlierFailures,
-				maxProbesInFlight, OutlierDetection.defaults(), 0, 0, "");
+				maxProbesInFlight, OutlierDetection.defaults(), 0, 0, "", null, SlowStart.OFF);
 	}
 
 	/**
@@ -274,7 +284,9 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			.maxProbesInFlight(this.maxProbesInFlight)
 			.outlierDetection(this.outlierDetection)
 			.panicThreshold(this.panicThreshold)
-			.subset(this.subsetSize, this.subsetInstanceId);
+			.subset(this.subsetSize, this.subsetInstanceId)
+			.zone(this.zone)
+			.slowStart(this.slowStart);
 	}
 
 	// Each rule once: the record's constructor and the builder's setters call these.
@@ -301,6 +313,18 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 			throw new InvalidOptionException("subsetInstanceId", instanceId,
 					"the id of this application instance, such as orders-7, when subsetSize > 0");
 		}
+	}
+
+	// A zone is a name: surrounding blanks are dropped, and a blank one is a mistake, not "no zone".
+	private static @Nullable String checkZone(@Nullable String zone) {
+		if (zone == null) {
+			return null;
+		}
+		String trimmed = zone.trim();
+		if (trimmed.isEmpty()) {
+			throw InvalidOptionException.quoted("zone", zone, "a zone name such as eu-west-1a, or no zone at all", null);
+		}
+		return trimmed;
 	}
 
 	private static int checkAtLeast(String option, int value, int min, String expected) {
@@ -365,9 +389,14 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		private Duration failurePercentageWindow = OutlierDetection.DEFAULT_FAILURE_PERCENTAGE_WINDOW;
 
 		private int panicThreshold;
+
 		private int subsetSize;
 
 		private String subsetInstanceId = "";
+
+		private @Nullable String zone;
+
+		private SlowStart slowStart = SlowStart.OFF;
 
 		Builder() {
 		}
@@ -678,6 +707,33 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 		}
 
 		/**
+		 * Sets the listener's own zone, as Spring Cloud's {@code ZonePreferenceServiceInstanceListSupplier}
+		 * uses it: while at least one pickable endpoint (healthy, or picked by the all-down policy)
+		 * is in this zone, only those are picked; when none is, all pickable ones are. An
+		 * endpoint's zone is its attribute {@value Endpoint#ZONE_ATTRIBUTE} (a {@code DiscoveryClient}
+		 * instance's metadata {@code zone}, or {@code ;zone=} on a static entry), compared ignoring
+		 * case. Default: none, picks ignore zones.
+		 * @param zone the zone, not blank, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder zone(@Nullable String zone) {
+			this.zone = checkZone(zone);
+			return this;
+		}
+
+		/**
+		 * Sets how the weight of an endpoint that becomes healthy after the listener's first
+		 * probe round (a recovery, or an endpoint that joined later) ramps up. Default:
+		 * {@link SlowStart#OFF}.
+		 * @param slowStart the slow start
+		 * @return this builder
+		 */
+		public Builder slowStart(SlowStart slowStart) {
+			this.slowStart = Objects.requireNonNull(slowStart, "slowStart");
+			return this;
+		}
+
+		/**
 		 * Returns the configuration.
 		 * @return the configuration
 		 * @throws IllegalStateException if no discovery was set
@@ -697,7 +753,8 @@ public record ListenerConfig(Discovery discovery, Scout scout, Filter filter, Du
 					new OutlierDetection(this.baseEjectionTime, this.maxEjectionTime, this.maxEjectionPercent,
 							this.failurePercentageThreshold, this.failurePercentageMinimumCalls,
 							this.failurePercentageWindow),
-					this.panicThreshold, this.subsetSize, this.subsetInstanceId);
+					this.panicThreshold, this.subsetSize, this.subsetInstanceId, this.zone,
+					this.slowStart);
 		}
 
 	}

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Tests for {@link StaticDiscovery}.
@@ -53,14 +54,36 @@ class StaticDiscoveryTests {
 
 	@Test
 	void parseWhenParameterUnknownOrRepeatedShouldFail() {
-		assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;zone=a")))
-			.withMessage("endpoints[0]: endpoint: '127.0.0.1:8080;zone=a' "
-					+ "(expected: host:port or host:port;weight=<0...65535>, 'zone=a' is not weight=<n>)");
+		assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;region=a")))
+			.withMessage("endpoints[0]: endpoint: '127.0.0.1:8080;region=a' "
+					+ "(expected: host:port, optionally followed by ;weight=<0...65535> and ;zone=<zone>, "
+					+ "'region=a' is neither weight=<n> nor zone=<zone>)");
 		assertThatIllegalArgumentException().isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;")))
-			.withMessageContaining("'' is not weight=<n>");
+			.withMessageContaining("'' is neither weight=<n> nor zone=<zone>");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;weight=1;weight=2")))
 			.withMessageEndingWith("weight given twice)");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;zone=a;weight=1;zone=b")))
+			.withMessageEndingWith("zone given twice)");
+	}
+
+	@Test
+	void parseWhenEntryHasZoneShouldSetItInEitherOrder() {
+		StaticDiscovery discovery = StaticDiscovery.parse(0, List.of("127.0.0.1:8080;zone=eu-1",
+				"127.0.0.2:8080;weight=3;zone=eu-2", "[::1]:8080 ; zone = us-1 ; weight = 2", "127.0.0.3:8080"));
+		assertThat(discovery.endpoints()).extracting(Endpoint::zone).containsExactly("eu-1", "eu-2", "us-1", null);
+		assertThat(discovery.endpoints()).extracting(Endpoint::weight).containsExactly(1, 3, 2, 1);
+		assertThat(discovery.endpoints().get(1).attributes()).containsExactly(entry("zone", "eu-2"));
+	}
+
+	@Test
+	void parseWhenZoneEmptyShouldNameTheEntry() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> StaticDiscovery.parse(0, List.of("127.0.0.1:8080;zone=")))
+			.withMessage("endpoints[0]: zone: '' (expected: a zone name such as eu-1)")
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("endpoints[0]");
 	}
 
 	@Test

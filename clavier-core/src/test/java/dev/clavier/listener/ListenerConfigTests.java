@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.filter.Filters;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.Scouts;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,31 @@ class ListenerConfigTests {
 				ListenerConfig.DEFAULT_DISCOVERY_RETRY_MAX, 0, 1);
 		assertThat(config.fastInterval()).isEqualTo(Duration.ofMillis(500));
 		assertThat(config.downInterval()).isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void buildWithZoneAndSlowStartShouldKeepThemThroughToBuilder() {
+		ListenerConfig config = ListenerConfig.builder(this.discovery)
+			.zone(" eu-1 ")
+			.slowStart(SlowStart.of(Duration.ofSeconds(30)))
+			.build();
+		assertThat(config.zone()).isEqualTo("eu-1");
+		assertThat(config.slowStart()).isEqualTo(SlowStart.of(Duration.ofSeconds(30)));
+		ListenerConfig copy = config.toBuilder().build();
+		assertThat(copy.zone()).isEqualTo("eu-1");
+		assertThat(copy.slowStart()).isEqualTo(config.slowStart());
+		ListenerConfig defaults = ListenerConfig.builder(this.discovery).build();
+		assertThat(defaults.zone()).isNull();
+		assertThat(defaults.slowStart()).isEqualTo(SlowStart.OFF);
+	}
+
+	@Test
+	void zoneWhenBlankShouldThrowInvalidOption() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder(this.discovery).zone("  "))
+			.withMessage("zone: '  ' (expected: a zone name such as eu-west-1a, or no zone at all)")
+			.extracting(InvalidOptionException::option)
+			.isEqualTo("zone");
 	}
 
 	@Test

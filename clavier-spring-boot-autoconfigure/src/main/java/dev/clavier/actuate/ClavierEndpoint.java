@@ -44,7 +44,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
  *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
  *                      "ejection": null, "inSubset": true, "probeMode": "poll", "probeModeReason": null,
- *                      "nextProbe": "..." } ] } } }
+ *                      "nextProbe": "...", "effectiveWeight": 1.0, "zone": "eu-1" } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -239,13 +239,17 @@ public final class ClavierEndpoint {
 	 * watch stream), or {@code null}
 	 * @param nextProbe when it is next probed, or {@code null} while a watch waits for the
 	 * server's next status
+	 * @param effectiveWeight the weight picks give it now: its weight, or less while slow start
+	 * ramps it up (to 0.01)
+	 * @param zone its zone (its attribute {@code zone}), or {@code null} if it has none
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
 			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
 			@Nullable EjectionDescriptor ejection, boolean inSubset, String probeMode,
-			@Nullable String probeModeReason, @Nullable Instant nextProbe) {
+			@Nullable String probeModeReason, @Nullable Instant nextProbe, double effectiveWeight,
+			@Nullable String zone) {
 
 		/**
 		 * Creates a descriptor.
@@ -264,7 +268,8 @@ public final class ClavierEndpoint {
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
 					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
 					EjectionDescriptor.of(state.ejection()), state.inSubset(),
-					state.probeMode().name().toLowerCase(Locale.ROOT), state.probeModeReason(), state.nextProbe());
+					state.probeMode().name().toLowerCase(Locale.ROOT), state.probeModeReason(), state.nextProbe(),
+					Math.round(state.effectiveWeight() * 100) / 100.0, state.endpoint().zone());
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

@@ -40,12 +40,14 @@ public final class ClavierAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClavierLifecycle clavierLifecycle(Clavier clavier, ClavierProperties properties,
-			ConfigurableListableBeanFactory beanFactory) {
-		return new ClavierLifecycle(clavier, mapper(beanFactory).map(properties), properties.getStartup().getWait());
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		return new ClavierLifecycle(clavier, mapper(beanFactory, environment).map(properties),
+				properties.getStartup().getWait());
 	}
 
-	private static ClavierListenerConfigMapper mapper(ConfigurableListableBeanFactory beanFactory) {
-		return new ClavierListenerConfigMapper(beanFactory, beanFactory.getBeanClassLoader());
+	private static ClavierListenerConfigMapper mapper(ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
+		return new ClavierListenerConfigMapper(beanFactory, beanFactory.getBeanClassLoader(), environment);
 	}
 
 	/**
@@ -59,7 +61,7 @@ public final class ClavierAutoConfiguration {
 		@Bean
 		ClavierRefreshListener clavierRefreshListener(Environment environment, ClavierLifecycle lifecycle,
 				ConfigurableListableBeanFactory beanFactory) {
-			return new ClavierRefreshListener(environment, lifecycle, mapper(beanFactory));
+			return new ClavierRefreshListener(environment, lifecycle, mapper(beanFactory, environment));
 		}
 
 	}

@@ -16,6 +16,7 @@ import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.model.InvalidOptionException;
 import dev.clavier.scout.HttpScout;
@@ -79,7 +80,10 @@ final class ClavierListenerConfigMapper {
 			Map.entry("failurePercentageMinimumCalls", "outlier-detection.failure-percentage.minimum-calls"),
 			Map.entry("failurePercentageWindow", "outlier-detection.failure-percentage.window"),
 			Map.entry("panicThreshold", "panic-threshold"), Map.entry("subsetSize", "subset.size"),
-			Map.entry("subsetInstanceId", "subset.instance-id"));
+			Map.entry("subsetInstanceId", "subset.instance-id"), Map.entry("zone", "zone"),
+			Map.entry("slowStartWindow", "filter.slow-start.window"),
+			Map.entry("slowStartAggression", "filter.slow-start.aggression"),
+			Map.entry("slowStartMinWeightPercent", "filter.slow-start.min-weight-percent"));
 
 	private static final Kind<Discovery> DISCOVERY = new Kind<>("discovery", Discovery.class, Discoveries::models,
 			Discoveries::create);
@@ -100,9 +104,18 @@ final class ClavierListenerConfigMapper {
 
 	private final @Nullable ClassLoader classLoader;
 
+	/** Spring Cloud's zone for a listener without its own, or {@code null} without an environment. */
+	private final @Nullable LoadBalancerZone defaultZone;
+
 	ClavierListenerConfigMapper(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
+		this(beanFactory, classLoader, null);
+	}
+
+	ClavierListenerConfigMapper(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader,
+			@Nullable Environment environment) {
 		this.beanFactory = beanFactory;
 		this.classLoader = classLoader;
+		this.defaultZone = (environment != null) ? new LoadBalancerZone(environment) : null;
 	}
 
 	/**
@@ -143,6 +156,12 @@ final class ClavierListenerConfigMapper {
 		int outlierFailures = outlier.isEnabled() ? outlier.getConsecutiveFailures() : 0;
 		ClavierSubsetDefaults.Settings subset = new ClavierSubsetDefaults(
 				this.beanFactory.getBeanProvider(Environment.class).getIfAvailable()).resolve(id, listener.getSubset());
+		String zone = listener.getZone();
+		if (zone == null && this.defaultZone != null) {
+			zone = this.defaultZone.zone(id);
+		}
+		String listenerZone = zone;
+		ClavierProperties.SlowStart slowStart = listener.getFilter().getSlowStart();
 		return configure(listenerPaths(prefix), prefix + "scout.timeout", scout.getTimeout(),
 				() -> ListenerConfig.builder(discoveryModel)
 					.scout(scoutModel)
@@ -168,6 +187,9 @@ final class ClavierListenerConfigMapper {
 					.allDownPolicy(listener.getAllDownPolicy())
 					.clearOnEmpty(discovery.isClearOnEmpty())
 					.subset(subset.size(), subset.instanceId())
+					.zone(listenerZone)
+					.slowStart(new SlowStart(slowStart.getWindow(), slowStart.getAggression(),
+							slowStart.getMinWeightPercent()))
 					.build());
 	}
 

@@ -268,6 +268,13 @@ public class ClavierProperties implements InitializingBean {
 		 */
 		private int panicThreshold;
 
+		/**
+		 * Zone of this client: while an endpoint in it (metadata or static ;zone=, compared
+		 * ignoring case) is pickable, only those are picked. Default:
+		 * spring.cloud.loadbalancer.clients.<id>.zone, then spring.cloud.loadbalancer.zone.
+		 */
+		private @Nullable String zone;
+
 		public Discovery getDiscovery() {
 			return this.discovery;
 		}
@@ -318,6 +325,14 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setPanicThreshold(int panicThreshold) {
 			this.panicThreshold = panicThreshold;
+		}
+
+		public @Nullable String getZone() {
+			return this.zone;
+		}
+
+		public void setZone(@Nullable String zone) {
+			this.zone = zone;
 		}
 
 	}
@@ -541,7 +556,8 @@ public class ClavierProperties implements InitializingBean {
 	public static class Static {
 
 		/**
-		 * Endpoints as host:port, or [ipv6]:port, each optionally weighted as host:port;weight=3 (0...65535, default 1).
+		 * Endpoints as host:port, or [ipv6]:port, each optionally weighted as host:port;weight=3 (0...65535, default 1)
+		 * and zoned as host:port;zone=eu-1, in either order.
 		 */
 		private List<String> endpoints = new ArrayList<>();
 
@@ -980,6 +996,12 @@ public class ClavierProperties implements InitializingBean {
 		 */
 		private Map<String, String> options = new LinkedHashMap<>();
 
+		/**
+		 * Slow start: the weight of an endpoint that becomes healthy after the first probe
+		 * round ramps up, as Envoy's slow_start_config.
+		 */
+		private final SlowStart slowStart = new SlowStart();
+
 		public String getModel() {
 			return this.model;
 		}
@@ -994,6 +1016,58 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setOptions(Map<String, String> options) {
 			this.options = options;
+		}
+
+		public SlowStart getSlowStart() {
+			return this.slowStart;
+		}
+
+	}
+
+	/**
+	 * Slow start of a listener's filter: how a newly healthy endpoint's weight ramps up.
+	 */
+	public static class SlowStart {
+
+		/**
+		 * How long the weight of an endpoint that becomes healthy after the first probe round
+		 * (a recovery, or one that joined later) ramps up to full; 0 turns slow start off.
+		 */
+		private Duration window = Duration.ZERO;
+
+		/**
+		 * Curve of the ramp: the elapsed fraction of the window is raised to 1/aggression, so 1
+		 * ramps linearly and more than 1 faster at first.
+		 */
+		private double aggression = dev.clavier.filter.SlowStart.DEFAULT_AGGRESSION;
+
+		/**
+		 * Floor of the ramp, in percent of the endpoint's weight, 0 to 100.
+		 */
+		private int minWeightPercent = dev.clavier.filter.SlowStart.DEFAULT_MIN_WEIGHT_PERCENT;
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public double getAggression() {
+			return this.aggression;
+		}
+
+		public void setAggression(double aggression) {
+			this.aggression = aggression;
+		}
+
+		public int getMinWeightPercent() {
+			return this.minWeightPercent;
+		}
+
+		public void setMinWeightPercent(int minWeightPercent) {
+			this.minWeightPercent = minWeightPercent;
 		}
 
 	}

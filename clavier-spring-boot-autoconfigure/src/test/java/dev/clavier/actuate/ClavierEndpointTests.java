@@ -1,8 +1,13 @@
 package dev.clavier.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.clavier.Clavier;
@@ -18,6 +23,7 @@ import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.ProbeMode;
+import dev.clavier.filter.SlowStart;
 import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
@@ -131,6 +137,57 @@ class ClavierEndpointTests {
 		assertThat(descriptor.transitions()).extracting((transition) -> transition.to())
 			.containsExactly(HealthStatus.UNHEALTHY, HealthStatus.HEALTHY);
 		assertThat(descriptor.cause()).contains("passed");
+	}
+
+	@Test
+	void listenersWhenEndpointRampsUpShouldShowItsEffectiveWeightAndEveryZone() {
+		AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+		Clock clock = new Clock() {
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return now.get();
+			}
+
+		};
+		Duration window = Duration.ofMinutes(10);
+		try (Clavier engine = Clavier.builder().clock(clock).build()) {
+			Listener listener = engine.addListener("backend",
+					config(this.up).discovery(StaticDiscovery.parse(0,
+							List.of(this.up.hostAndPort() + ";zone=eu-1", this.down.hostAndPort() + ";weight=3")))
+						.slowStart(SlowStart.of(window))
+						// Two failures, so that one slow probe on a busy machine does not start another ramp.
+						.fall(2)
+						.build());
+			await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.UNHEALTHY) == 1
+					&& listener.snapshot().count(HealthStatus.HEALTHY) == 1);
+			// A cold JVM's first probe may have failed, making the healthy one a recovery: end its ramp.
+			now.updateAndGet((instant) -> instant.plus(window).plusSeconds(1));
+			await().atMost(WAIT).until(() -> listener.snapshot().endpoints().stream()
+				.allMatch((state) -> state.effectiveWeight() == state.endpoint().weight()));
+			this.down.healthStatus(200);
+			await().atMost(WAIT).until(() -> listener.snapshot().count(HealthStatus.HEALTHY) == 2);
+			ClavierEndpoint endpoint = new ClavierEndpoint(engine);
+			DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(endpoint.listeners()));
+			String steady = "$.listeners.backend.endpoints[?(@.port == " + this.up.port() + ")]";
+			String recovered = "$.listeners.backend.endpoints[?(@.port == " + this.down.port() + ")]";
+			assertThat(json.read(steady + ".effectiveWeight", Double[].class)).containsExactly(1.0);
+			assertThat(json.read(steady + ".zone", String[].class)).containsExactly("eu-1");
+			// Recovered: ramping up from 10% of its weight 3, the clock standing still.
+			assertThat(json.read(recovered + ".weight", Integer[].class)).containsExactly(3);
+			assertThat(json.read(recovered + ".effectiveWeight", Double[].class)).containsExactly(0.3);
+			assertThat(json.read(recovered + ".zone", String[].class)).containsExactly((String) null);
+		}
 	}
 
 	@Test
@@ -341,10 +398,10 @@ class ClavierEndpointTests {
 	void describeShouldShowProbeModeAndNextProbe() {
 		Endpoint endpoint = Endpoint.of("127.0.0.2", 9090);
 		EndpointState watched = new EndpointState(endpoint, HealthStatus.HEALTHY, SnapshotOnlyListener.NOW,
-				Duration.ofMillis(3), 1, 0, null, "first probe passed: SERVING", List.of(), null, true, ProbeMode.WATCH, null, null);
+				Duration.ofMillis(3), 1, 0, null, "first probe passed: SERVING", List.of(), null, true, ProbeMode.WATCH, null, null, 1);
 		EndpointState polled = new EndpointState(endpoint, HealthStatus.HEALTHY, SnapshotOnlyListener.NOW,
 				Duration.ofMillis(3), 1, 0, null, "first probe passed: SERVING", List.of(), null, true, ProbeMode.POLL,
-				"no Watch (UNIMPLEMENTED)", SnapshotOnlyListener.NOW.plusSeconds(5));
+				"no Watch (UNIMPLEMENTED)", SnapshotOnlyListener.NOW.plusSeconds(5), 1);
 		DocumentContext json = JsonPath.parse(JsonMapper.builder()
 			.build()
 			.writeValueAsString(List.of(EndpointDescriptor.of(watched), EndpointDescriptor.of(polled))));

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * one way: the {@link DiscoveryRefresher}'s answers go to the {@link EndpointTable} (diff), whose
  * {@link EndpointRecord}s the {@link ProbeScheduler}'s outcomes and the {@link OutlierEjector}'s
  * ejections update; the {@link DrainingPolicy} keeps endpoints that left discovery pickable for a
- * while; the {@link SnapshotPublisher} turns it all into the one {@link ListenerSnapshot} picks,
- * dashboards, health and meters read.
+ * while; the {@link SlowStartRamp} ramps up the weight of endpoints that become healthy later; the
+ * {@link SnapshotPublisher} turns it all, narrowed to the listener's zone ({@link ZonePreference}),
+ * into the one {@link ListenerSnapshot} picks, dashboards, health and meters read.
  * <p>
  * Mutable state is confined to the engine's single scheduler thread; other threads read the
  * snapshot, published through one volatile field.
@@ -76,6 +77,8 @@ public final class ClavierListener implements Listener {
 	private final OutlierEjector ejector;
 
 	private final Readiness readiness;
+
+	private final SlowStartRamp ramp;
 
 	private final SnapshotPublisher publisher;
 
@@ -155,8 +158,11 @@ public final class ClavierListener implements Listener {
 				this.table, scheduler, clock, new EjectionSink());
 		// Ready means picks see the first probes' outcome: the snapshot saying so is published first.
 		this.readiness = new Readiness(name, this::publishReady);
+		this.ramp = new SlowStartRamp(name, config.slowStart(), scheduler, clock, this.readiness::isReady,
+				this::publishNow);
 		this.publisher = new SnapshotPublisher(name, config, scheduler, this.table, this.draining,
-				this.refresher::state, this.readiness::isReady, this.observers, this::publish);
+				this.refresher::state, this.readiness::isReady, this.observers, this::publish,
+				new ZonePreference(name, config.zone(), this.readiness::isReady), this.ramp);
 	}
 
 	/**
@@ -282,6 +288,7 @@ public final class ClavierListener implements Listener {
 		}
 		this.refresher.close();
 		this.draining.close();
+		this.ramp.close();
 		this.observers.clear();
 		this.publisher.closed(List.of());
 		logger.debug("[{}] listener closed", this.name);
@@ -328,6 +335,7 @@ public final class ClavierListener implements Listener {
 				this.probes.release(record);
 			}
 			this.readiness.done(record);
+			this.ramp.removed(record);
 		}
 		// Before draining, which waits for the first probes of the subset's newcomers only. A
 		// change of weights alone moves nothing: subsets follow addresses.
@@ -365,7 +373,9 @@ public final class ClavierListener implements Listener {
 				this.probes.probe(record);
 			}
 			else {
-				record.healthyUnprobed("scout is none: healthy when discovered", this.clock.instant());
+				HealthTransition healthy = record.healthyUnprobed("scout is none: healthy when discovered",
+						this.clock.instant());
+				this.ramp.transitioned(record, healthy);
 			}
 		}
 		publishNow();
@@ -398,6 +408,7 @@ public final class ClavierListener implements Listener {
 		HealthStatus after = null;
 		if (transition != null) {
 			after = transition.to();
+			this.ramp.transitioned(record, transition);
 			logTransition(transition);
 			this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));
 		}
@@ -411,6 +422,7 @@ public final class ClavierListener implements Listener {
 		if (this.closed) {
 			return;
 		}
+		this.ramp.transitioned(record, transition);
 		logTransition(transition);
 		Endpoint endpoint = record.endpoint();
 		this.observers.queue((observer, snapshot) -> observer.transitioned(snapshot, transition));

@@ -86,6 +86,9 @@ final class EndpointRecord {
 	/** Its place in the table's address order; owned by {@link EndpointTable}. */
 	int position;
 
+	/** Share of its weight picks give it while slow start ramps it up, else 1; owned by {@link SlowStartRamp}. */
+	private double rampFactor = 1.0;
+
 	/** Consecutive failed real calls; owned by {@link OutlierEjector}. */
 	final AtomicInteger callFailures = new AtomicInteger();
 
@@ -156,6 +159,25 @@ final class EndpointRecord {
 	void replace(Endpoint replacement) {
 		this.endpoint = replacement;
 		publish();
+	}
+
+	/**
+	 * Returns the share of its weight picks give it: below 1 while slow start ramps it up.
+	 * @return the factor, in [0, 1]
+	 */
+	double rampFactor() {
+		return this.rampFactor;
+	}
+
+	/**
+	 * Sets the share of its weight picks give it, shown as its effective weight.
+	 * @param rampFactor the factor, in [0, 1]; 1 when it does not ramp
+	 */
+	void rampFactor(double rampFactor) {
+		if (rampFactor != this.rampFactor) {
+			this.rampFactor = rampFactor;
+			publish();
+		}
 	}
 
 	/**
@@ -432,7 +454,7 @@ final class EndpointRecord {
 		this.state = new EndpointState(this.endpoint, this.tracker.status(), this.lastCheck, this.latency,
 				this.tracker.successes(), this.tracker.failures(), this.lastError, cause, this.transitions,
 				this.tracker.ejected() ? this.ejection : null, this.inSubset, this.probeMode, this.probeModeReason,
-				this.nextProbe);
+				this.nextProbe, this.endpoint.weight() * this.rampFactor);
 	}
 
 	@Override

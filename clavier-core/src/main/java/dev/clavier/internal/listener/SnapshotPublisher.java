@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Turns a listener's records into the one {@link ListenerSnapshot} every reader reads: decides
  * what picks are made from (healthy endpoints; draining ones while no discovered endpoint is
  * healthy; every discovered one when health is ignored or the all-down policy falls back),
- * keeps the {@link Selection} instance while that set does not change, and delivers the
+ * narrows it to the listener's zone ({@link ZonePreference}), has the filter pick over the
+ * weights slow start ramps ({@link SlowStartRamp}), keeps the {@link Selection} instance while
+ * that set and those weights do not change, and delivers the
  * observers' events after the snapshot that shows them. Bursts of changes (ten thousand first
  * probes, a network blip) are published once per short window: 1 us per endpoint, so 3 us for
  * 3 endpoints and 10 ms for 10,000, which keeps publishing to a few percent of the scheduler.
@@ -55,6 +57,13 @@ final class SnapshotPublisher {
 	private final ListenerObservers observers;
 
 	private final Consumer<ListenerSnapshot> out;
+
+	private final ZonePreference zones;
+
+	private final SlowStartRamp ramp;
+
+	/** The endpoints, with the weights slow start gave them, the current selector was made over. */
+	private List<Endpoint> weighted = List.of();
 
 	private ListenerSnapshot current;
 
@@ -92,10 +101,12 @@ final class SnapshotPublisher {
 	 * @param ready whether the listener is ready
 	 * @param observers the listener's observers
 	 * @param out receives each snapshot (the listener's volatile field)
+	 * @param zones narrows the pickable endpoints to the listener's zone
+	 * @param ramp the weights of endpoints in slow start
 	 */
 	SnapshotPublisher(String name, ListenerConfig config, ScheduledExecutorService scheduler, EndpointTable table,
 			DrainingPolicy draining, Supplier<DiscoveryState> discovery, BooleanSupplier ready,
-			ListenerObservers observers, Consumer<ListenerSnapshot> out) {
+			ListenerObservers observers, Consumer<ListenerSnapshot> out, ZonePreference zones, SlowStartRamp ramp) {
 		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
@@ -105,6 +116,8 @@ final class SnapshotPublisher {
 		this.ready = ready;
 		this.observers = observers;
 		this.out = out;
+		this.zones = zones;
+		this.ramp = ramp;
 		this.current = new ListenerSnapshot(this.name, config, Selection.empty(), List.of(), discovery.get(), false,
 				false);
 		out.accept(this.current);
@@ -250,17 +263,20 @@ final class SnapshotPublisher {
 		else {
 			pickable = healthy;
 		}
+		pickable = this.zones.prefer(pickable);
+		List<Endpoint> weighted = this.ramp.weigh(pickable);
 		Selection selection = this.current.selection();
 		if (selection.isFallback() == fallback && Objects.equals(selection.fallbackReason(), reason)
-				&& selection.endpoints().equals(pickable)) {
+				&& selection.endpoints().equals(pickable) && weighted.equals(this.weighted)) {
 			return selection;
 		}
 		List<Endpoint> frozen = List.copyOf(pickable);
+		this.weighted = (weighted == pickable) ? frozen : List.copyOf(weighted);
 		if (frozen.isEmpty()) {
 			return Selection.empty();
 		}
-		return (reason != null) ? Selection.of(frozen, this.config.filter().selector(frozen), reason)
-				: Selection.of(frozen, this.config.filter().selector(frozen), fallback);
+		return (reason != null) ? Selection.of(frozen, this.config.filter().selector(this.weighted), reason)
+				: Selection.of(frozen, this.config.filter().selector(this.weighted), fallback);
 	}
 
 	private List<EndpointState> states() {
