@@ -10,13 +10,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.cloud.commons.config.DefaultsBindHandlerAdvisor;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * the Clavier engine: one {@link Clavier} bean, closed with the context, and a
  * {@link ClavierLifecycle} that adds the listeners of {@code clavier.listeners} at start-up.
- * The {@code discovery-client} model is configured apart, only when Spring Cloud Commons is on
+ * Each listener inherits the keys of {@code clavier.defaults} it does not set
+ * ({@link ClavierDefaults}), and the properties as written are checked before any bean is created
+ * ({@link ClavierPropertiesCheck}). The {@code discovery-client} model is configured apart, only when Spring Cloud Commons is on
  * the class path ({@link ClavierDiscoveryClientConfiguration}). Switched off by
  * {@code clavier.enabled=false}.
  */
@@ -26,6 +30,16 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(ClavierProperties.class)
 @Import(ClavierDiscoveryClientConfiguration.class)
 public final class ClavierAutoConfiguration {
+
+	@Bean
+	static ClavierPropertiesCheck clavierPropertiesCheck(Environment environment) {
+		return new ClavierPropertiesCheck(environment);
+	}
+
+	@Bean
+	static DefaultsBindHandlerAdvisor.MappingsProvider clavierDefaultsMappingsProvider() {
+		return ClavierDefaults::mappings;
+	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean

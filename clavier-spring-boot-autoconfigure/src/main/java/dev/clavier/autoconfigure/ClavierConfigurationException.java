@@ -1,7 +1,9 @@
 package dev.clavier.autoconfigure;
 
+import java.time.Duration;
 import java.util.Objects;
 
+import dev.clavier.model.Durations;
 import dev.clavier.model.InvalidOptionException;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +27,8 @@ public class ClavierConfigurationException extends RuntimeException {
 
 	private final String action;
 
+	private final @Nullable String origin;
+
 	/**
 	 * Creates an exception.
 	 * @param property the full property name, for example {@code clavier.listeners.backend.scout.interval}
@@ -46,7 +50,23 @@ public class ClavierConfigurationException extends RuntimeException {
 	 */
 	public ClavierConfigurationException(String property, @Nullable Object value, String reason, String action,
 			@Nullable Throwable cause) {
-		this(property, value, reason, null, Objects.requireNonNull(action, "action"), cause);
+		this(property, value, reason, null, Objects.requireNonNull(action, "action"), null, cause);
+	}
+
+	/**
+	 * Creates an exception for a value as written in a property source, with where it was
+	 * written.
+	 * @param property the full property name
+	 * @param value the offending value as written, or {@code null} when it is missing
+	 * @param reason why the value is wrong
+	 * @param action what to write instead
+	 * @param origin where the value was written, for example a file and line, or {@code null}
+	 * when unknown
+	 * @param cause the binder's own exception, or {@code null}
+	 */
+	public ClavierConfigurationException(String property, @Nullable Object value, String reason, String action,
+			@Nullable String origin, @Nullable Throwable cause) {
+		this(property, value, reason, null, Objects.requireNonNull(action, "action"), origin, cause);
 	}
 
 	/**
@@ -58,21 +78,31 @@ public class ClavierConfigurationException extends RuntimeException {
 	 */
 	public ClavierConfigurationException(String property, @Nullable Object value, InvalidOptionException failure) {
 		this(property, value, String.valueOf(Objects.requireNonNull(failure, "failure").getMessage()),
-				failure.expected(), "make it " + failure.expected(), failure);
+				failure.expected(), "make it " + failure.expected(), null, failure);
 	}
 
 	private ClavierConfigurationException(String property, @Nullable Object value, String reason,
-			@Nullable String expected, String action, @Nullable Throwable cause) {
-		super(message(property, value, reason), cause);
+			@Nullable String expected, String action, @Nullable String origin, @Nullable Throwable cause) {
+		super(message(property, text(value), reason, origin), cause);
 		this.property = Objects.requireNonNull(property, "property");
-		this.value = (value != null) ? String.valueOf(value) : null;
+		this.value = text(value);
 		this.reason = Objects.requireNonNull(reason, "reason");
 		this.expected = expected;
 		this.action = action;
+		this.origin = origin;
 	}
 
-	private static String message(String property, @Nullable Object value, String reason) {
-		return property + ": " + ((value != null) ? "'" + value + "'" : "not set") + " (" + reason + ")";
+	// A bound duration reads as written (2s), not as Duration.toString() (PT2S).
+	private static @Nullable String text(@Nullable Object value) {
+		if (value instanceof Duration duration) {
+			return Durations.format(duration);
+		}
+		return (value != null) ? String.valueOf(value) : null;
+	}
+
+	private static String message(String property, @Nullable String value, String reason, @Nullable String origin) {
+		return property + ": " + ((value != null) ? "'" + value + "'" : "not set") + " (" + reason + ")"
+				+ ((origin != null) ? " [" + origin + "]" : "");
 	}
 
 	/**
@@ -115,6 +145,14 @@ public class ClavierConfigurationException extends RuntimeException {
 	 */
 	public String getAction() {
 		return this.action;
+	}
+
+	/**
+	 * Returns where the value was written, when known.
+	 * @return the origin, for example a file and line, or {@code null}
+	 */
+	public @Nullable String getOrigin() {
+		return this.origin;
 	}
 
 }

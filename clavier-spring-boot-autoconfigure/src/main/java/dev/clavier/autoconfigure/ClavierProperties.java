@@ -62,6 +62,12 @@ public class ClavierProperties implements InitializingBean {
 	 */
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
+	/**
+	 * Settings every listener inherits: each clavier.listeners.<id>.* key overrides the same key
+	 * here, and a listener inherits every key it does not set.
+	 */
+	private final Listener defaults = new Listener();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -84,6 +90,10 @@ public class ClavierProperties implements InitializingBean {
 
 	public Map<String, Listener> getListeners() {
 		return this.listeners;
+	}
+
+	public Listener getDefaults() {
+		return this.defaults;
 	}
 
 	/**
