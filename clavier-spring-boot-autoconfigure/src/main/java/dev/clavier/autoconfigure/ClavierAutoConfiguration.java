@@ -1,7 +1,10 @@
 package dev.clavier.autoconfigure;
 
+import java.util.Map;
+
 import dev.clavier.Clavier;
 import dev.clavier.autoconfigure.discovery.ClavierDiscoveryClientConfiguration;
+import dev.clavier.listener.ListenerConfig;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,8 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.commons.config.DefaultsBindHandlerAdvisor;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
@@ -50,10 +53,17 @@ public final class ClavierAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClavierLifecycle clavierLifecycle(Clavier clavier, ClavierProperties properties,
-			ConfigurableListableBeanFactory beanFactory) {
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
 		ClavierListenerConfigMapper mapper = new ClavierListenerConfigMapper(beanFactory,
 				beanFactory.getBeanClassLoader());
-		return new ClavierLifecycle(clavier, mapper.map(properties), properties.getStartup().getWait());
+		Map<String, ListenerConfig> configs;
+		try {
+			configs = mapper.map(properties);
+		}
+		catch (ClavierConfigurationException ex) {
+			throw ClavierPropertiesCheck.located(ex, environment, ClavierListenerConfigMapper.HIDDEN);
+		}
+		return new ClavierLifecycle(clavier, configs, properties.getStartup().getWait());
 	}
 
 }

@@ -92,6 +92,25 @@ public class ClavierConfigurationException extends RuntimeException {
 		this.origin = origin;
 	}
 
+	/**
+	 * Returns this failure with where its value was written: the value as written, and the
+	 * property it was written under when that is not the failing one (a listener's key inherited
+	 * from {@code clavier.defaults}).
+	 * @param written the value as written, or {@code null} to keep the value as it is
+	 * @param writtenUnder the property the value was written under, or {@code null} when it is
+	 * this one
+	 * @param origin where it was written
+	 * @return the failure
+	 */
+	ClavierConfigurationException located(@Nullable Object written, @Nullable String writtenUnder, String origin) {
+		String reason = (writtenUnder != null) ? this.reason + "; inherited from " + writtenUnder : this.reason;
+		String action = (writtenUnder != null)
+				? this.action + " (in " + writtenUnder + ", or under " + this.property + " for this listener only)"
+				: this.action;
+		return new ClavierConfigurationException(this.property, (written != null) ? written : this.value, reason,
+				this.expected, action, origin, getCause());
+	}
+
 	// A bound duration reads as written (2s), not as Duration.toString() (PT2S).
 	private static @Nullable String text(@Nullable Object value) {
 		if (value instanceof Duration duration) {

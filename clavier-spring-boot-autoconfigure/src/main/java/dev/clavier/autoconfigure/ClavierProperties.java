@@ -30,6 +30,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *         model: http
  *         http: { path: /health }
  * }</pre>
+ * Every per-listener setting may also be set under {@code clavier.defaults}, which each listener
+ * inherits key by key, as {@code spring.cloud.loadbalancer.clients.<id>} inherits
+ * {@code spring.cloud.loadbalancer}; the listeners map holds the result.
  * What only Spring's side knows is checked once bound (service ids, start-up wait, outlier
  * detection); the engine checks every other value when the listeners are created. Either way a
  * bad value fails start-up with a {@link ClavierConfigurationException} naming its property.

@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.clavier.discovery.Discoveries;
@@ -59,6 +61,13 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 
 	private static final String DURATIONS = "a duration such as 500ms, 2s or 1m (units ns, us, ms, s, m, h, d), "
 			+ "or ISO-8601 such as PT2S";
+
+	/**
+	 * Names whose value may be a secret (a header's token, a password a probe sends): a failure
+	 * about such a key never shows its value.
+	 */
+	private static final Pattern SENSITIVE = Pattern
+		.compile(".*(header|option|send|expect|password|secret|token|key|credential|auth).*");
 
 	private final Environment environment;
 
@@ -157,7 +166,7 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 			ClavierPropertyKeys.Unknown unknown = keys.find(ROOT, property.getName());
 			if (unknown != null) {
 				String nearest = unknown.nearest();
-				throw new ClavierConfigurationException(unknown.name(), property.getValue(),
+				throw new ClavierConfigurationException(unknown.name(), shown(property),
 						"no Clavier property has that name"
 								+ ((nearest != null) ? "; the nearest valid one is " + nearest : ""),
 						(nearest != null) ? "rename it to " + nearest + ", or remove it" : "remove it",
@@ -198,7 +207,7 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 					selected.add(kind.model().apply(properties.getDefaults()).trim());
 					properties.getListeners().values().forEach((listener) -> selected.add(kind.model().apply(listener).trim()));
 					if (!selected.contains(group)) {
-						throw new ClavierConfigurationException(name.toString(), property.getValue(),
+						throw new ClavierConfigurationException(name.toString(), shown(property),
 								setting + " configures the " + kind.name() + " model '" + group
 										+ "', which neither clavier.defaults." + kind.name()
 										+ ".model nor any listener selects (selected: " + selected + ")",
@@ -212,7 +221,7 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 					String model = (listener != null) ? kind.model().apply(listener).trim() : group;
 					if (!model.equals(group)) {
 						String prefix = name.chop(listenerElements) + ".";
-						throw new ClavierConfigurationException(name.toString(), property.getValue(),
+						throw new ClavierConfigurationException(name.toString(), shown(property),
 								setting + " configures the " + kind.name() + " model '" + group + "', but "
 										+ prefix + kind.name() + ".model is '" + model + "'",
 								"set " + prefix + kind.name() + ".model to " + group + ", or remove " + name,
@@ -272,6 +281,55 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 					+ "Remove {}=false to balance calls through them, or set clavier.enabled=false",
 					LOAD_BALANCER_ENABLED, properties.getListeners().keySet(), LOAD_BALANCER_ENABLED);
 		}
+	}
+
+	/**
+	 * Returns a failure found after binding (by the engine's rules) with where its value was
+	 * written, for a value inherited from {@code clavier.defaults} too; unchanged when that is
+	 * unknown.
+	 * @param failure the failure
+	 * @param environment the environment the properties were bound from
+	 * @param hidden the value a failure shows instead of a secret, never replaced
+	 * @return the failure, located
+	 */
+	static ClavierConfigurationException located(ClavierConfigurationException failure, Environment environment,
+			String hidden) {
+		ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(failure.getProperty());
+		if (failure.getOrigin() != null || name == null) {
+			return failure;
+		}
+		ConfigurationProperty written = find(environment, name);
+		ConfigurationPropertyName writtenUnder = null;
+		int listenerElements = ClavierDefaults.LISTENERS.getNumberOfElements() + 1;
+		if (written == null && ClavierDefaults.LISTENERS.isAncestorOf(name)
+				&& name.getNumberOfElements() > listenerElements) {
+			writtenUnder = ClavierDefaults.DEFAULTS;
+			for (int i = listenerElements; i < name.getNumberOfElements(); i++) {
+				writtenUnder = writtenUnder.append(name.getElement(i, Form.ORIGINAL));
+			}
+			written = find(environment, writtenUnder);
+		}
+		String origin = origin(written);
+		if (written == null || origin == null) {
+			return failure;
+		}
+		Object value = hidden.equals(failure.getValue()) ? null : written.getValue();
+		return failure.located(value, (writtenUnder != null) ? writtenUnder.toString() : null, origin);
+	}
+
+	private static @Nullable ConfigurationProperty find(Environment environment, ConfigurationPropertyName name) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			ConfigurationProperty property = source.getConfigurationProperty(name);
+			if (property != null) {
+				return property;
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable Object shown(ConfigurationProperty property) {
+		String name = property.getName().toString().toLowerCase(Locale.ROOT);
+		return SENSITIVE.matcher(name).matches() ? ClavierListenerConfigMapper.HIDDEN : property.getValue();
 	}
 
 	private static @Nullable String origin(@Nullable ConfigurationProperty property) {

@@ -97,8 +97,9 @@ final class ClavierPropertyKeys {
 		while (i < size) {
 			Child child = node.children().get(uniform(name.getElement(i, Form.DASHED)));
 			if (child == null || (child.shape() == Shape.VALUE && i < size - 1)) {
+				// Up to the first element that is wrong: what follows it cannot be compared.
 				StringBuilder relative = new StringBuilder();
-				for (int j = scopeStart; j < size; j++) {
+				for (int j = scopeStart; j <= i; j++) {
 					relative.append((j > scopeStart) ? "." : "").append(name.getElement(j, Form.DASHED));
 				}
 				String nearest = nearest(relative.toString(), scope.paths(""));

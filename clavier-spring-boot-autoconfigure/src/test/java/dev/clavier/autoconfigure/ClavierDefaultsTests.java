@@ -100,7 +100,7 @@ class ClavierDefaultsTests {
 	}
 
 	@Test
-	void engineRuleBrokenByAnInheritedValueShouldNameTheListenersProperty() {
+	void engineRuleBrokenByAnInheritedValueShouldNameTheListenersPropertyAndTheDefault() {
 		this.contextRunner
 			.withPropertyValues(D + "scout.rise=0", B + "discovery.model=static", B + "discovery.static.endpoints=127.0.0.1:1")
 			.run((context) -> {
@@ -108,6 +108,9 @@ class ClavierDefaultsTests {
 				ClavierConfigurationException failure = clavierFailure(context.getStartupFailure());
 				assertThat(failure.getProperty()).isEqualTo(B + "scout.rise");
 				assertThat(failure.getValue()).isEqualTo("0");
+				assertThat(failure.getReason()).contains("inherited from " + D + "scout.rise");
+				assertThat(failure.getOrigin()).contains("\"" + D + "scout.rise\" from property source");
+				assertThat(failure.getAction()).contains("make it >= 1").contains("in " + D + "scout.rise");
 			});
 	}
 

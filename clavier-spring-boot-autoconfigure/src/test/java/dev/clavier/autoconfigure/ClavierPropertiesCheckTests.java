@@ -80,6 +80,19 @@ class ClavierPropertiesCheckTests {
 	}
 
 	@Test
+	void runWithUnknownKeyThatMayHoldASecretShouldNotShowItsValue() {
+		this.contextRunner
+			.withPropertyValues(STATIC, ENDPOINTS, L + "scout.model=http", L + "scout.http.header.Authorization=Bearer s3cr3t")
+			.run((context) -> {
+				ClavierConfigurationException failure = clavierFailure(context.getStartupFailure());
+				assertThat(failure.getProperty()).isEqualTo(L + "scout.http.header.authorization");
+				assertThat(failure.getReason()).contains("nearest valid one is " + L + "scout.http.headers");
+				assertThat(failure.getValue()).isEqualTo("(hidden)");
+				assertThat(failure.getMessage()).doesNotContain("s3cr3t");
+			});
+	}
+
+	@Test
 	void runWithFreeFormMapsShouldAcceptAnyKey() {
 		this.contextRunner
 			.withPropertyValues(STATIC, ENDPOINTS, L + "scout.model=http", L + "scout.http.headers.X-Any-Name=1",
