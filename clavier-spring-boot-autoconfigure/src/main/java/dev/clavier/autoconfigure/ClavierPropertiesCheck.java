@@ -3,6 +3,7 @@ package dev.clavier.autoconfigure;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -35,6 +37,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.origin.Origin;
 import org.springframework.cloud.commons.config.DefaultsBindHandlerAdvisor;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -48,7 +51,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * switched off, which leaves every listener unused.
  * <p>
  * The keys are read from {@link ClavierProperties}' classes ({@link ClavierPropertyKeys}), so a
- * property added there is known with no list to keep. Environment variables are not checked: their
+ * property added there is known with no list to keep; so are the keys of any other
+ * {@code @ConfigurationProperties} bean whose prefix is below {@code clavier}. Environment variables are not checked: their
  * names are ambiguous ({@code CLAVIER_LISTENERS_MY_SERVICE_...}) and may belong to something else.
  */
 final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
@@ -78,7 +82,7 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 		List<ConfigurationProperty> written = written();
-		checkKeys(written);
+		checkKeys(written, otherProperties(beanFactory));
 		ClavierProperties properties = bind();
 		checkModels(written, properties);
 		checkDefaultsApply(written, beanFactory);
@@ -160,10 +164,36 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 		return String.valueOf(root.getMessage());
 	}
 
-	private static void checkKeys(List<ConfigurationProperty> written) {
+	/**
+	 * Returns the other {@code @ConfigurationProperties} classes bound below {@code clavier}, by
+	 * prefix, so that their keys are not taken for mistakes.
+	 */
+	private static Map<ConfigurationPropertyName, Class<?>> otherProperties(ConfigurableListableBeanFactory beanFactory) {
+		Map<ConfigurationPropertyName, Class<?>> others = new LinkedHashMap<>();
+		for (String beanName : beanFactory.getBeanDefinitionNames()) {
+			Class<?> type = beanFactory.getType(beanName, false);
+			ConfigurationProperties annotation = (type != null)
+					? AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class) : null;
+			ConfigurationPropertyName prefix = (annotation != null)
+					? ConfigurationPropertyName.ofIfValid(annotation.prefix()) : null;
+			if (prefix != null && ROOT.isAncestorOf(prefix)) {
+				others.put(prefix, type);
+			}
+		}
+		return others;
+	}
+
+	private static void checkKeys(List<ConfigurationProperty> written, Map<ConfigurationPropertyName, Class<?>> others) {
 		ClavierPropertyKeys keys = ClavierPropertyKeys.of(ClavierProperties.class);
 		for (ConfigurationProperty property : written) {
-			ClavierPropertyKeys.Unknown unknown = keys.find(ROOT, property.getName());
+			ConfigurationPropertyName name = property.getName();
+			Map.Entry<ConfigurationPropertyName, Class<?>> other = others.entrySet()
+				.stream()
+				.filter((entry) -> entry.getKey().equals(name) || entry.getKey().isAncestorOf(name))
+				.findFirst()
+				.orElse(null);
+			ClavierPropertyKeys.Unknown unknown = (other != null)
+					? ClavierPropertyKeys.of(other.getValue()).find(other.getKey(), name) : keys.find(ROOT, name);
 			if (unknown != null) {
 				String nearest = unknown.nearest();
 				throw new ClavierConfigurationException(unknown.name(), shown(property),

@@ -21,8 +21,9 @@ import org.springframework.core.ResolvableType;
 /**
  * The keys {@link ClavierProperties} accepts, read from its classes as the binder reads them, so
  * that a property added to them is known at once, with no list of keys to keep. A group of
- * settings is a class of this package; a map whose values are such a class takes any key and then
- * that class's keys (the listeners); any other map or a list takes anything below it (free-form
+ * settings is a class of the properties class's package; a map whose values are such a class
+ * takes any key and then that class's keys (the listeners); any other map or a list takes
+ * anything below it (free-form
  * options and headers, indexes). Immutable and thread-safe.
  */
 final class ClavierPropertyKeys {
@@ -39,10 +40,10 @@ final class ClavierPropertyKeys {
 	 * @return its keys
 	 */
 	static ClavierPropertyKeys of(Class<?> type) {
-		return new ClavierPropertyKeys(node(type));
+		return new ClavierPropertyKeys(node(type, type.getPackageName()));
 	}
 
-	private static Node node(Class<?> type) {
+	private static Node node(Class<?> type, String packageName) {
 		Map<String, Child> children = new LinkedHashMap<>();
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
 			Method getter = descriptor.getReadMethod();
@@ -53,11 +54,11 @@ final class ClavierPropertyKeys {
 			ResolvableType property = ResolvableType.forMethodReturnType(getter);
 			Class<?> resolved = property.resolve(Object.class);
 			Child child;
-			if (isGroup(resolved)) {
-				child = new Child(name, Shape.GROUP, node(resolved));
+			if (isGroup(resolved, packageName)) {
+				child = new Child(name, Shape.GROUP, node(resolved, packageName));
 			}
-			else if (Map.class.isAssignableFrom(resolved) && isGroup(property.asMap().resolveGeneric(1))) {
-				child = new Child(name, Shape.ENTRIES, node(property.asMap().resolveGeneric(1)));
+			else if (Map.class.isAssignableFrom(resolved) && isGroup(property.asMap().resolveGeneric(1), packageName)) {
+				child = new Child(name, Shape.ENTRIES, node(property.asMap().resolveGeneric(1), packageName));
 			}
 			else if (Map.class.isAssignableFrom(resolved) || Collection.class.isAssignableFrom(resolved)
 					|| resolved.isArray()) {
@@ -71,8 +72,8 @@ final class ClavierPropertyKeys {
 		return new Node(children);
 	}
 
-	private static boolean isGroup(@Nullable Class<?> type) {
-		return type != null && !type.isEnum() && type.getPackageName().equals(ClavierProperties.class.getPackageName());
+	private static boolean isGroup(@Nullable Class<?> type, String packageName) {
+		return type != null && !type.isEnum() && type.getPackageName().equals(packageName);
 	}
 
 	private static String uniform(String dashed) {

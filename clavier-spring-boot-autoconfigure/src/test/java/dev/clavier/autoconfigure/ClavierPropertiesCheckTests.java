@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -15,6 +17,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.commons.config.CommonsConfigAutoConfiguration;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
@@ -196,6 +199,17 @@ class ClavierPropertiesCheckTests {
 			.run((context) -> assertThat(output.getOut()).doesNotContain("Spring Cloud LoadBalancer is off"));
 	}
 
+	@Test
+	void runWithOtherPropertiesBelowClavierShouldKnowTheirKeys() {
+		this.contextRunner.withUserConfiguration(ExtraConfiguration.class)
+			.withPropertyValues("clavier.extra.flag=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.contextRunner.withUserConfiguration(ExtraConfiguration.class)
+			.withPropertyValues("clavier.extra.flg=true")
+			.run((context) -> assertThat(clavierFailure(context.getStartupFailure()).getReason())
+				.contains("nearest valid one is clavier.extra.flag"));
+	}
+
 	private static ApplicationContextInitializer<ConfigurableApplicationContext> file(String name) {
 		return (context) -> {
 			ClassPathResource resource = new ClassPathResource("dev/clavier/autoconfigure/check/" + name);
@@ -217,6 +231,30 @@ class ClavierPropertiesCheckTests {
 			}
 		}
 		throw new AssertionError("no ClavierConfigurationException in " + failure);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(ExtraProperties.class)
+	static class ExtraConfiguration {
+
+	}
+
+	/**
+	 * Properties another part of an application binds below {@code clavier}.
+	 */
+	@ConfigurationProperties("clavier.extra")
+	public static class ExtraProperties {
+
+		private boolean flag;
+
+		public boolean isFlag() {
+			return this.flag;
+		}
+
+		public void setFlag(boolean flag) {
+			this.flag = flag;
+		}
+
 	}
 
 }
