@@ -9,9 +9,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a {@code clavier.*} property has a value Clavier cannot work with. Carries the
- * property's full name, the offending value, why it is wrong, what is expected when the engine
- * said so, and what to write instead, which {@link ClavierConfigurationFailureAnalyzer} turns
- * into a start-up failure report. Immutable and thread-safe.
+ * property's full name, the offending value (a duration as {@code 2s}, never {@code PT2S}), why
+ * it is wrong, what is expected when the engine said so, what to write instead, and where the
+ * value was written when Spring Boot knows it (a file and line), which
+ * {@link ClavierConfigurationFailureAnalyzer} turns into a start-up failure report. Immutable and
+ * thread-safe.
  */
 public class ClavierConfigurationException extends RuntimeException {
 
