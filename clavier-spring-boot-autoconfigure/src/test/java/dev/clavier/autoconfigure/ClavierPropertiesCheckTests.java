@@ -55,6 +55,15 @@ class ClavierPropertiesCheckTests {
 	}
 
 	@Test
+	void runWithUnknownKeyOfListenerWithDottedIdShouldNameTheNearestKeyOfThatListener() {
+		this.contextRunner.withPropertyValues("clavier.listeners[orders.v2].scout.intervall=3s").run((context) -> {
+			ClavierConfigurationException failure = clavierFailure(context.getStartupFailure());
+			assertThat(failure.getProperty()).isEqualTo("clavier.listeners[orders.v2].scout.intervall");
+			assertThat(failure.getReason()).contains("nearest valid one is clavier.listeners[orders.v2].scout.interval");
+		});
+	}
+
+	@Test
 	void runWithUnknownDefaultsKeyShouldNameItAndTheNearestDefaultsKey() {
 		this.contextRunner.withPropertyValues("clavier.defaults.scout.jiter=0.2").run((context) -> {
 			ClavierConfigurationException failure = clavierFailure(context.getStartupFailure());
