@@ -21,11 +21,11 @@ import org.springframework.core.env.Environment;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * the Clavier engine: one {@link Clavier} bean, closed with the context, and a
  * {@link ClavierLifecycle} that adds the listeners of {@code clavier.listeners} at start-up.
- * Each listener inherits the keys of {@code clavier.defaults} it does not set
- * ({@link ClavierDefaults}), and the properties as written are checked before any bean is created
- * ({@link ClavierPropertiesCheck}). The {@code discovery-client} model is configured apart, only when Spring Cloud Commons is on
- * the class path ({@link ClavierDiscoveryClientConfiguration}). Switched off by
- * {@code clavier.enabled=false}.
+ * Each listener inherits the keys of {@code clavier.defaults} it does not set (through Spring
+ * Cloud Commons' {@code DefaultsBindHandlerAdvisor}), and the properties as written are checked
+ * before any bean is created ({@code ClavierPropertiesCheck}). The {@code discovery-client} model
+ * is configured apart, only when Spring Cloud Commons is on the class path
+ * ({@link ClavierDiscoveryClientConfiguration}). Switched off by {@code clavier.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnClass(Clavier.class)

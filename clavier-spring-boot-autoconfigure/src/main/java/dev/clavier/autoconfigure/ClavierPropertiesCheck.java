@@ -52,8 +52,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * <p>
  * The keys are read from {@link ClavierProperties}' classes ({@link ClavierPropertyKeys}), so a
  * property added there is known with no list to keep; so are the keys of any other
- * {@code @ConfigurationProperties} bean whose prefix is below {@code clavier}. Environment variables are not checked: their
- * names are ambiguous ({@code CLAVIER_LISTENERS_MY_SERVICE_...}) and may belong to something else.
+ * {@code @ConfigurationProperties} bean whose prefix is below {@code clavier}. Environment
+ * variables are not checked: their names are ambiguous ({@code CLAVIER_LISTENERS_MY_SERVICE_...})
+ * and may belong to something else.
  */
 final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 
@@ -168,7 +169,8 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 	 * Returns the other {@code @ConfigurationProperties} classes bound below {@code clavier}, by
 	 * prefix, so that their keys are not taken for mistakes.
 	 */
-	private static Map<ConfigurationPropertyName, Class<?>> otherProperties(ConfigurableListableBeanFactory beanFactory) {
+	private static Map<ConfigurationPropertyName, Class<?>> otherProperties(
+			ConfigurableListableBeanFactory beanFactory) {
 		Map<ConfigurationPropertyName, Class<?>> others = new LinkedHashMap<>();
 		for (String beanName : beanFactory.getBeanDefinitionNames()) {
 			Class<?> type = beanFactory.getType(beanName, false);
@@ -183,7 +185,8 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 		return others;
 	}
 
-	private static void checkKeys(List<ConfigurationProperty> written, Map<ConfigurationPropertyName, Class<?>> others) {
+	private static void checkKeys(List<ConfigurationProperty> written,
+			Map<ConfigurationPropertyName, Class<?>> others) {
 		ClavierPropertyKeys keys = ClavierPropertyKeys.of(ClavierProperties.class);
 		for (ConfigurationProperty property : written) {
 			ConfigurationPropertyName name = property.getName();
@@ -212,7 +215,8 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 	 */
 	private static void checkModels(List<ConfigurationProperty> written, ClavierProperties properties) {
 		List<ModelKind> kinds = List.of(
-				new ModelKind("discovery", models(Discoveries.models(), ClavierListenerConfigMapper.DISCOVERY_CLIENT_MODEL),
+				new ModelKind("discovery",
+						models(Discoveries.models(), ClavierListenerConfigMapper.DISCOVERY_CLIENT_MODEL),
 						(listener) -> listener.getDiscovery().getModel()),
 				new ModelKind("scout", models(Scouts.models()), (listener) -> listener.getScout().getModel()),
 				new ModelKind("filter", models(Filters.models()), (listener) -> listener.getFilter().getModel()));
@@ -235,7 +239,9 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 				if (isDefault) {
 					Set<String> selected = new LinkedHashSet<>();
 					selected.add(kind.model().apply(properties.getDefaults()).trim());
-					properties.getListeners().values().forEach((listener) -> selected.add(kind.model().apply(listener).trim()));
+					properties.getListeners()
+						.values()
+						.forEach((listener) -> selected.add(kind.model().apply(listener).trim()));
 					if (!selected.contains(group)) {
 						throw new ClavierConfigurationException(name.toString(), shown(property),
 								setting + " configures the " + kind.name() + " model '" + group
