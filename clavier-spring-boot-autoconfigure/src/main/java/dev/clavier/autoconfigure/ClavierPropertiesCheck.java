@@ -112,8 +112,8 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 	}
 
 	/**
-	 * Binds the properties as the application context will, defaults applied, turning a value
-	 * the binder cannot convert into a failure that says what it accepts.
+	 * Binds the properties as the application context will, defaults applied, and checks them,
+	 * turning a value the binder cannot convert into a failure that says what it accepts.
 	 */
 	private ClavierProperties bind() {
 		ClavierProperties properties = new ClavierProperties();
@@ -123,6 +123,13 @@ final class ClavierPropertiesCheck implements BeanFactoryPostProcessor {
 		}
 		catch (BindException ex) {
 			throw conversionFailure(ex);
+		}
+		// The same rules the bean checks once bound, here where the failure can say where its value was written.
+		try {
+			properties.afterPropertiesSet();
+		}
+		catch (ClavierConfigurationException ex) {
+			throw located(ex, this.environment, ClavierListenerConfigMapper.HIDDEN);
 		}
 		return properties;
 	}

@@ -115,6 +115,30 @@ class ClavierDefaultsTests {
 	}
 
 	@Test
+	void springRuleBrokenByAnInheritedValueShouldNameTheListenersPropertyAndTheDefault() {
+		this.contextRunner
+			.withPropertyValues(D + "outlier-detection.consecutive-failures=0", B + "discovery.model=static",
+					B + "discovery.static.endpoints=127.0.0.1:1")
+			.run((context) -> {
+				ClavierConfigurationException failure = clavierFailure(context.getStartupFailure());
+				assertThat(failure.getProperty()).isEqualTo(B + "outlier-detection.consecutive-failures");
+				assertThat(failure.getReason())
+					.contains("inherited from " + D + "outlier-detection.consecutive-failures");
+				assertThat(failure.getOrigin()).contains(D + "outlier-detection.consecutive-failures");
+			});
+	}
+
+	@Test
+	void startupWaitFailureShouldShowTheValueAsWrittenAndWhere() {
+		this.contextRunner.withPropertyValues("clavier.startup.wait=-1500ms").run((context) -> {
+			ClavierConfigurationException failure = clavierFailure(context.getStartupFailure());
+			assertThat(failure.getProperty()).isEqualTo("clavier.startup.wait");
+			assertThat(failure.getValue()).isEqualTo("-1500ms");
+			assertThat(failure.getOrigin()).contains("clavier.startup.wait");
+		});
+	}
+
+	@Test
 	void defaultsWithoutSpringCloudCommonsConfigurationShouldFailNotBeIgnored() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ClavierAutoConfiguration.class))
 			.withPropertyValues("clavier.startup.wait=0", D + "scout.interval=3s")
