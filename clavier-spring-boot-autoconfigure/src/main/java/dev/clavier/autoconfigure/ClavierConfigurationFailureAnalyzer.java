@@ -19,6 +19,9 @@ class ClavierConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Clavie
 		description.append("    Value: ")
 			.append((cause.getValue() != null) ? "\"" + cause.getValue() + "\"" : "(not set)")
 			.append(System.lineSeparator());
+		if (cause.getOrigin() != null) {
+			description.append("    Origin: ").append(cause.getOrigin()).append(System.lineSeparator());
+		}
 		description.append("    Reason: ").append(cause.getReason());
 		String action = "Update '" + cause.getProperty() + "' in your application's configuration: "
 				+ cause.getAction();

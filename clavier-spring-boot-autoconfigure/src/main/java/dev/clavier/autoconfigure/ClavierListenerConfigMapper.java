@@ -98,7 +98,7 @@ final class ClavierListenerConfigMapper {
 	 */
 	private static final String FALLBACK_ACTION = "write a valid value as the reason says";
 
-	private static final String HIDDEN = "(hidden)";
+	static final String HIDDEN = "(hidden)";
 
 	private final ListableBeanFactory beanFactory;
 

@@ -14,6 +14,8 @@ import dev.clavier.scout.HttpScout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -32,6 +34,9 @@ import org.springframework.core.env.Environment;
  *         model: http
  *         http: { path: /health }
  * }</pre>
+ * Every per-listener setting may also be set under {@code clavier.defaults}, which each listener
+ * inherits key by key, as {@code spring.cloud.loadbalancer.clients.<id>} inherits
+ * {@code spring.cloud.loadbalancer}; the listeners map holds the result.
  * What only Spring's side knows is checked once bound (service ids, start-up wait, outlier
  * detection); the engine checks every other value when the listeners are created. Either way a
  * bad value fails start-up with a {@link ClavierConfigurationException} naming its property.
@@ -91,6 +96,12 @@ public class ClavierProperties implements InitializingBean {
 	 */
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
+	/**
+	 * Settings every listener inherits: each clavier.listeners.<id>.* key overrides the same key
+	 * here, and a listener inherits every key it does not set.
+	 */
+	private final Listener defaults = new Listener();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -119,6 +130,10 @@ public class ClavierProperties implements InitializingBean {
 		return this.listeners;
 	}
 
+	public Listener getDefaults() {
+		return this.defaults;
+	}
+
 	/**
 	 * Checks what only Spring's side knows: the service ids, the start-up wait and the outlier
 	 * detection of the load-balancer bridge. Every other rule is the engine's own: its builders
@@ -143,7 +158,9 @@ public class ClavierProperties implements InitializingBean {
 	 * @throws ClavierConfigurationException naming the first property with a bad value
 	 */
 	public static ClavierProperties bind(Environment environment) {
-		ClavierProperties properties = Binder.get(environment).bindOrCreate("clavier", ClavierProperties.class);
+		// Listeners inherit clavier.defaults as in the application context's own binding.
+		ClavierProperties properties = Binder.get(environment)
+			.bindOrCreate("clavier", Bindable.of(ClavierProperties.class), ClavierDefaults.handler(BindHandler.DEFAULT));
 		properties.afterPropertiesSet();
 		return properties;
 	}

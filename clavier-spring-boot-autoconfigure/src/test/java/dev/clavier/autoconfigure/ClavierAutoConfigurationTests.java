@@ -339,7 +339,7 @@ class ClavierAutoConfigurationTests {
 				assertThat(clavierFailure(context.getStartupFailure())).satisfies((failure) -> {
 					assertThat(failure.getProperty())
 						.isEqualTo("clavier.listeners.backend.discovery.dns.query-timeout");
-					assertThat(failure.getValue()).isEqualTo("PT0S");
+					assertThat(failure.getValue()).isEqualTo("0s");
 					assertThat(failure.getExpected()).isEqualTo("> 0");
 				});
 			});
