@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * also words its cause.
  * <p>
  * Confined to the engine's scheduler thread, except {@link #state()} (volatile) and
- * {@link #callFailures} (atomic, counted by any thread that reports calls). The probe fields
+ * {@link #callFailures} (atomic, counted by any thread that reports calls) and
+ * {@link #callsInFlight} (atomic, counted by any thread that picks). The probe fields
  * belong to {@link ProbeScheduler}.
  */
 final class EndpointRecord {
@@ -68,6 +69,9 @@ final class EndpointRecord {
 
 	/** Consecutive failed real calls; owned by {@link OutlierEjector}. */
 	final AtomicInteger callFailures = new AtomicInteger();
+
+	/** Calls in flight: counted up and down by any thread's picks ({@link CountedPick}). */
+	final AtomicInteger callsInFlight = new AtomicInteger();
 
 	private volatile EndpointState state;
 

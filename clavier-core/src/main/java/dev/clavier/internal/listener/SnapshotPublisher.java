@@ -74,6 +74,9 @@ final class SnapshotPublisher {
 
 	private boolean fallbackEpisode;
 
+	/** The calls-in-flight counters of the current selection's records, in its order. */
+	private InFlightCounters counters = InFlightCounters.EMPTY;
+
 	private boolean closed;
 
 	/**
@@ -174,13 +177,27 @@ final class SnapshotPublisher {
 		this.out.accept(this.current);
 	}
 
+	/**
+	 * Returns the calls-in-flight counters behind a selection this publisher made.
+	 * @param selection the selection of the snapshot just published
+	 * @return its counters, or empty counters for any other selection
+	 */
+	InFlightCounters counters(Selection selection) {
+		return (selection == this.current.selection()) ? this.counters : InFlightCounters.EMPTY;
+	}
+
 	private Selection select() {
 		List<Endpoint> all = new ArrayList<>(this.table.size());
 		List<Endpoint> healthy = new ArrayList<>(this.table.size());
+		// The records behind each list, in the same order: their calls-in-flight counters.
+		List<EndpointRecord> allRecords = new ArrayList<>(this.table.size());
+		List<EndpointRecord> healthyRecords = new ArrayList<>(this.table.size());
 		for (EndpointRecord record : this.table.records()) {
 			all.add(record.endpoint());
+			allRecords.add(record);
 			if (record.status() == HealthStatus.HEALTHY) {
 				healthy.add(record.endpoint());
+				healthyRecords.add(record);
 			}
 		}
 		if (healthy.isEmpty() && !this.draining.isEmpty()) {
@@ -188,12 +205,15 @@ final class SnapshotPublisher {
 			// (DrainingPolicy); only while no discovered endpoint is healthy, in address order too.
 			for (EndpointRecord record : this.draining.draining()) {
 				healthy.add(record.endpoint());
+				healthyRecords.add(record);
 			}
 		}
 		List<Endpoint> pickable;
+		List<EndpointRecord> pickableRecords;
 		boolean fallback = false;
 		if (this.config.ignoreHealth()) {
 			pickable = all;
+			pickableRecords = allRecords;
 		}
 		else if (!healthy.isEmpty() || all.isEmpty()) {
 			if (this.fallbackEpisode) {
@@ -204,6 +224,7 @@ final class SnapshotPublisher {
 				}
 			}
 			pickable = healthy;
+			pickableRecords = healthyRecords;
 		}
 		else if (this.config.allDownPolicy() == AllDownPolicy.ALL) {
 			if (!this.fallbackEpisode) {
@@ -212,18 +233,22 @@ final class SnapshotPublisher {
 						this.name, all.size());
 			}
 			pickable = all;
+			pickableRecords = allRecords;
 			fallback = true;
 		}
 		else {
 			pickable = healthy;
+			pickableRecords = healthyRecords;
 		}
 		Selection selection = this.current.selection();
-		if (selection.isFallback() == fallback && selection.endpoints().equals(pickable)) {
+		if (selection.isFallback() == fallback && selection.endpoints().equals(pickable)
+				&& this.counters.sameRecords(pickableRecords)) {
 			return selection;
 		}
 		List<Endpoint> frozen = List.copyOf(pickable);
+		this.counters = InFlightCounters.of(pickableRecords);
 		return frozen.isEmpty() ? Selection.empty()
-				: Selection.of(frozen, this.config.filter().selector(frozen), fallback);
+				: Selection.of(frozen, this.config.filter().selector(frozen, this.counters), fallback);
 	}
 
 	private List<EndpointState> states() {
