@@ -2,6 +2,7 @@ package dev.clavier.filter;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 import dev.clavier.endpoint.Endpoint;
 import dev.clavier.model.InvalidOptionException;
@@ -9,8 +10,13 @@ import dev.clavier.model.InvalidOptionException;
 /**
  * The {@code least-request} filter: the power of two choices over the calls in flight to each
  * endpoint, as Envoy's and gRPC's {@code least_request} do. Each pick draws
- * {@link #choiceCount()} candidates at random (with replacement) and keeps the least loaded, the
- * first drawn on a tie; a slow endpoint, whose calls pile up, then gets fewer new ones.
+ * {@link #choiceCount()} candidates at random and keeps the least loaded, the first drawn on a
+ * tie; a slow endpoint, whose calls pile up, then gets fewer new ones. Unlike Envoy's, the
+ * candidates are distinct endpoints (with equal weights; with unequal ones, a candidate that is
+ * the best so far is drawn again up to {@value WeightedSelector#MAX_REDRAWS} times): a stuck
+ * endpoint is then never picked while another has fewer calls in flight, where drawing with
+ * replacement still sends it one pick in {@code size²} (gRFC A48 names this downside). A choice
+ * count of at least the number of endpoints compares them all.
  * <pre>{@code
  * Filter filter = LeastRequestFilter.builder().choiceCount(3).build();
  * }</pre>
@@ -122,7 +128,10 @@ public final class LeastRequestFilter implements Filter {
 	}
 
 	/**
-	 * Equal weights: candidates drawn uniformly, the fewest calls in flight wins.
+	 * Equal weights: distinct candidates drawn uniformly, the fewest calls in flight wins. Two
+	 * choices are a uniformly drawn pair of distinct endpoints; more walk from a random endpoint
+	 * with a random stride coprime with the size, so that they are distinct without a record of
+	 * those already drawn.
 	 */
 	static final class UniformSelector implements EndpointSelector {
 
@@ -132,10 +141,18 @@ public final class LeastRequestFilter implements Filter {
 
 		private final CallsInFlight calls;
 
-		UniformSelector(int size, int choices, CallsInFlight calls) {
+		/** The strides coprime with the size, for more than two choices. */
+		private final int[] strides;
+
+		UniformSelector(int size, int choiceCount, CallsInFlight calls) {
 			this.size = size;
-			this.choices = choices;
+			this.choices = Math.min(choiceCount, size);
 			this.calls = calls;
+			this.strides = (this.choices > 2) ? strides(size) : new int[0];
+		}
+
+		private static int[] strides(int size) {
+			return IntStream.range(1, size).filter((stride) -> Weights.gcd(size, stride) == 1).toArray();
 		}
 
 		@Override
@@ -143,8 +160,18 @@ public final class LeastRequestFilter implements Filter {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
 			int best = random.nextInt(this.size);
 			int bestCount = this.calls.count(best);
+			if (this.choices == 2) {
+				int other = random.nextInt(this.size - 1);
+				other = (other >= best) ? other + 1 : other;
+				return (this.calls.count(other) < bestCount) ? other : best;
+			}
+			int stride = this.strides[random.nextInt(this.strides.length)];
+			int candidate = best;
 			for (int i = 1; i < this.choices; i++) {
-				int candidate = random.nextInt(this.size);
+				candidate += stride;
+				if (candidate >= this.size) {
+					candidate -= this.size;
+				}
 				int count = this.calls.count(candidate);
 				if (count < bestCount) {
 					best = candidate;
@@ -161,6 +188,9 @@ public final class LeastRequestFilter implements Filter {
 	 * {@code active^bias / weight} wins.
 	 */
 	static final class WeightedSelector implements EndpointSelector {
+
+		/** Draws per candidate that land on the best so far before it is compared with itself. */
+		private static final int MAX_REDRAWS = 8;
 
 		private final long[] cumulative;
 
@@ -193,6 +223,11 @@ public final class LeastRequestFilter implements Filter {
 			}
 			for (int i = 1; i < this.choices; i++) {
 				int candidate = Weights.owner(this.cumulative, random.nextLong(this.total));
+				// Another endpoint than the best so far, most of the time: a heavy endpoint drawn
+				// twice would otherwise win unopposed however loaded it is.
+				for (int redraw = 0; candidate == best && redraw < MAX_REDRAWS; redraw++) {
+					candidate = Weights.owner(this.cumulative, random.nextLong(this.total));
+				}
 				if (candidate != best && lighter(candidate, best)) {
 					best = candidate;
 				}

@@ -29,21 +29,40 @@ class LeastRequestFilterTests {
 	}
 
 	@Test
-	void selectWhenOneEndpointBusyShouldPickItOnlyWhenBothChoicesAreIt() {
+	void selectWhenOneEndpointBusyShouldNeverPickIt() {
 		int[] inFlight = { 5, 0, 0, 0 };
-		int[] counts = counts(Filters.leastRequest().selector(weighted(1, 1, 1, 1), calls(inFlight)), 4, 100_000);
-		// (1/4)^2 = 6.25%: 6,250 expected (standard deviation about 77), where round robin gives 25,000.
-		assertThat(counts[0]).isBetween(5_500, 7_000);
-		assertThat(counts[1]).isBetween(30_000, 32_500);
+		int[] counts = counts(Filters.leastRequest().selector(weighted(1, 1, 1, 1), calls(inFlight)), 4, 90_000);
+		// Two distinct candidates: the busy one always meets a less loaded one.
+		assertThat(counts[0]).isZero();
+		assertThat(IntStream.of(counts).skip(1).boxed().toList())
+			.allSatisfy((count) -> assertThat(count).isBetween(28_500, 31_500));
 	}
 
 	@Test
-	void selectWhenChoiceCountThreeShouldPickTheBusyOneEvenLess() {
-		int[] inFlight = { 5, 0, 0, 0 };
+	void selectWhenTwoChoicesShouldPickTheSecondBusiestOnlyAgainstTheBusiest() {
+		int[] inFlight = { 5, 3, 0, 0 };
+		int[] counts = counts(Filters.leastRequest().selector(weighted(1, 1, 1, 1), calls(inFlight)), 4, 120_000);
+		// Endpoint 1 wins only the pairs {0, 1}: 2 of the 12 ordered pairs, 20,000 expected.
+		assertThat(counts[0]).isZero();
+		assertThat(counts[1]).isBetween(18_500, 21_500);
+	}
+
+	@Test
+	void selectWhenChoiceCountThreeShouldCompareThreeDistinctEndpoints() {
+		int[] inFlight = { 5, 3, 0, 0 };
 		Filter filter = LeastRequestFilter.builder().choiceCount(3).build();
 		int[] counts = counts(filter.selector(weighted(1, 1, 1, 1), calls(inFlight)), 4, 100_000);
-		// (1/4)^3 = 1.6%: 1,560 expected (standard deviation about 39).
-		assertThat(counts[0]).isBetween(1_200, 1_950);
+		// Three of four distinct endpoints always include an idle one.
+		assertThat(counts[0]).isZero();
+		assertThat(counts[1]).isZero();
+		assertThat(counts[2]).isBetween(48_500, 51_500);
+	}
+
+	@Test
+	void selectWhenChoiceCountExceedsTheSizeShouldCompareThemAll() {
+		int[] inFlight = { 2, 1, 3 };
+		Filter filter = LeastRequestFilter.builder().choiceCount(10).build();
+		assertThat(counts(filter.selector(weighted(1, 1, 1), calls(inFlight)), 3, 1_000)).containsExactly(0, 1_000, 0);
 	}
 
 	@Test
@@ -51,9 +70,9 @@ class LeastRequestFilterTests {
 		int[] inFlight = { 0, 0 };
 		EndpointSelector selector = Filters.leastRequest().selector(weighted(1, 1), calls(inFlight));
 		inFlight[0] = 1;
-		int[] counts = counts(selector, 2, 10_000);
-		// Endpoint 0 only when both draws are it: a quarter.
-		assertThat(counts[0]).isBetween(2_200, 2_800);
+		assertThat(counts(selector, 2, 1_000)).containsExactly(0, 1_000);
+		inFlight[1] = 2;
+		assertThat(counts(selector, 2, 1_000)).containsExactly(1_000, 0);
 	}
 
 	@Test
@@ -73,10 +92,11 @@ class LeastRequestFilterTests {
 
 	@Test
 	void selectWhenHeavyEndpointOverloadedShouldSendMoreToTheLightOne() {
-		// The light endpoint wins whenever it is drawn: 1 - 0.9^2 = 19%, where its weight says 10%.
+		// The light endpoint wins whenever it is drawn: first (10%), or among the nine draws of the
+		// second candidate (90% × (1 - 0.9^9)): 65.1%, where its weight says 10%.
 		int[] counts = counts(Filters.leastRequest().selector(weighted(1, 9), calls(new int[] { 0, 20 })), 2,
 				100_000);
-		assertThat(counts[0]).isBetween(18_000, 20_000);
+		assertThat(counts[0]).isBetween(64_000, 66_300);
 	}
 
 	@Test
@@ -93,9 +113,10 @@ class LeastRequestFilterTests {
 		Filter squared = LeastRequestFilter.builder().activeRequestBias(2).build();
 		int[] biasTwo = counts(squared.selector(weighted(1, 3), calls(inFlight)), 2, 100_000);
 		int[] biasOne = counts(Filters.leastRequest().selector(weighted(1, 3), calls(inFlight)), 2, 100_000);
-		// Bias 2: the light endpoint wins whenever drawn, 1 - 0.75^2 = 44%; bias 1: only both draws, 6%.
-		assertThat(biasTwo[0]).isBetween(42_000, 45_500);
-		assertThat(biasOne[0]).isBetween(5_500, 7_000);
+		// Bias 2: the light endpoint wins whenever drawn, 25% + 75% × (1 - 0.75^9) = 94.4%; bias 1:
+		// it loses whenever compared, which is nearly always.
+		assertThat(biasTwo[0]).isBetween(93_500, 95_300);
+		assertThat(biasOne[0]).isLessThan(100);
 	}
 
 	@Test

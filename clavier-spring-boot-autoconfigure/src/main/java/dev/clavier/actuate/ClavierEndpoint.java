@@ -40,7 +40,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *     "endpoints": [ { "host": "127.0.0.2", "port": 8080, "weight": 1, "status": "HEALTHY",
  *                      "lastCheck": "...", "latencyMs": 1.3, "lastError": null,
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
- *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ] } ] } } }
+ *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
+ *                      "inFlight": 0 } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -108,7 +109,9 @@ public final class ClavierEndpoint {
 
 	/**
 	 * Returns one listener as one moment: everything comes from a single
-	 * {@link Listener#snapshot()}, never from the listener's live accessors.
+	 * {@link Listener#snapshot()}, never from the listener's live accessors, except each
+	 * endpoint's calls in flight: a live count ({@link Listener#callsInFlight}) read as the
+	 * endpoint is described, since it changes with every call and no snapshot holds it.
 	 * @param listener the listener
 	 * @return the descriptor
 	 */
@@ -117,7 +120,7 @@ public final class ClavierEndpoint {
 		ListenerConfig config = snapshot.config();
 		List<EndpointDescriptor> endpoints = new ArrayList<>(snapshot.endpoints().size());
 		for (EndpointState state : snapshot.endpoints()) {
-			endpoints.add(EndpointDescriptor.of(state));
+			endpoints.add(EndpointDescriptor.of(state, listener.callsInFlight(state.endpoint())));
 		}
 		return new ListenerDescriptor(DiscoveryDescriptor.of(snapshot.discovery()),
 				new ScoutDescriptor(config.scout().model(), config.interval(), config.timeout(), config.rise(),
@@ -224,11 +227,15 @@ public final class ClavierEndpoint {
 	 * @param consecutiveFailures probes in a row that failed
 	 * @param cause why the endpoint has its status
 	 * @param transitions the most recent changes of status, oldest first
+	 * @param inFlight the calls to it in flight when the response was made (picks through
+	 * {@code Listener.pick()} and load-balanced calls, not yet ended): a live count, not part of
+	 * the listener's snapshot
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
 			@Nullable Instant lastCheck, @Nullable Double latencyMs, @Nullable String lastError,
-			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions) {
+			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
+			int inFlight) {
 
 		/**
 		 * Creates a descriptor.
@@ -237,7 +244,7 @@ public final class ClavierEndpoint {
 			transitions = List.copyOf(transitions);
 		}
 
-		static EndpointDescriptor of(EndpointState state) {
+		static EndpointDescriptor of(EndpointState state, int inFlight) {
 			List<TransitionDescriptor> transitions = new ArrayList<>(state.transitions().size());
 			for (HealthTransition transition : state.transitions()) {
 				transitions.add(new TransitionDescriptor(transition.from(), transition.to(), transition.cause(),
@@ -245,7 +252,7 @@ public final class ClavierEndpoint {
 			}
 			return new EndpointDescriptor(state.endpoint().host(), state.endpoint().port(), state.endpoint().weight(),
 					state.status(), state.lastCheck(), millis(state.latency()), state.lastError(),
-					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions);
+					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions, inFlight);
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

@@ -884,8 +884,8 @@ public class ClavierProperties implements InitializingBean {
 	public static class Filter {
 
 		/**
-		 * Filter model: round-robin, random, the name of a Filter bean, or a model registered
-		 * with ServiceLoader (a FilterProvider).
+		 * Filter model: round-robin, random, least-request, the name of a Filter bean, or a
+		 * model registered with ServiceLoader (a FilterProvider).
 		 */
 		private String model = "round-robin";
 
@@ -894,6 +894,11 @@ public class ClavierProperties implements InitializingBean {
 		 * are; the built-in models and beans take none.
 		 */
 		private Map<String, String> options = new LinkedHashMap<>();
+
+		/**
+		 * Settings of the least-request model.
+		 */
+		private final LeastRequest leastRequest = new LeastRequest();
 
 		public String getModel() {
 			return this.model;
@@ -909,6 +914,44 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setOptions(Map<String, String> options) {
 			this.options = options;
+		}
+
+		public LeastRequest getLeastRequest() {
+			return this.leastRequest;
+		}
+
+	}
+
+	/**
+	 * The least-request filter: the power of two choices over each endpoint's calls in flight.
+	 */
+	public static class LeastRequest {
+
+		/**
+		 * Candidates drawn at random per pick, the least loaded of which is used (2 to 100).
+		 */
+		private int choiceCount = 2;
+
+		/**
+		 * How strongly calls in flight weigh against unequal weights: 0 ignores the load, larger
+		 * values react to it more; no effect when the weights are equal.
+		 */
+		private double activeRequestBias = 1.0;
+
+		public int getChoiceCount() {
+			return this.choiceCount;
+		}
+
+		public void setChoiceCount(int choiceCount) {
+			this.choiceCount = choiceCount;
+		}
+
+		public double getActiveRequestBias() {
+			return this.activeRequestBias;
+		}
+
+		public void setActiveRequestBias(double activeRequestBias) {
+			this.activeRequestBias = activeRequestBias;
 		}
 
 	}

@@ -14,6 +14,7 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -52,6 +53,28 @@ public final class ClavierLoadBalancerAutoConfiguration {
 			ClavierLoadBalancerServices services) {
 		return new ClavierLoadBalancerContexts(clientFactory,
 				services.getServices().stream().map(ClavierServiceDetails::serviceId).toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClavierCallHandoff clavierCallHandoff() {
+		return new ClavierCallHandoff();
+	}
+
+	/**
+	 * WebClient: cancelled exchanges end their calls in flight.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
+			"org.springframework.cloud.client.loadbalancer.reactive.DeferringLoadBalancerExchangeFilterFunction" })
+	static class WebClientConfiguration {
+
+		@Bean
+		static ClavierWebClientBuilderPostProcessor clavierWebClientBuilderPostProcessor(
+				ObjectProvider<ClavierCallHandoff> handoff) {
+			return new ClavierWebClientBuilderPostProcessor(handoff);
+		}
+
 	}
 
 }

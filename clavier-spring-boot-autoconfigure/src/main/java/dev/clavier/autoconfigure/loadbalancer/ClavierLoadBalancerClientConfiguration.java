@@ -7,6 +7,7 @@ import dev.clavier.autoconfigure.ClavierProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -83,8 +84,9 @@ public final class ClavierLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnBean(ClavierServiceInstanceListSupplier.class)
 	@ConditionalOnMissingBean
-	ClavierLoadBalancerLifecycle clavierLoadBalancerLifecycle(ClavierServiceView view, ClavierServiceDetails details) {
-		return new ClavierLoadBalancerLifecycle(view, details.failureStatuses());
+	ClavierLoadBalancerLifecycle clavierLoadBalancerLifecycle(ClavierServiceView view, ClavierServiceDetails details,
+			ObjectProvider<ClavierCallHandoff> handoff) {
+		return new ClavierLoadBalancerLifecycle(view, details.failureStatuses(), handoff.getIfAvailable());
 	}
 
 	/**
