@@ -20,6 +20,7 @@ import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.Pick;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.TestHttpBackend;
@@ -234,6 +235,23 @@ class ClavierEndpointTests {
 		assertThat(recovered.discovery().lastError()).isNull();
 		assertThat(recovered.endpoints()).extracting(EndpointDescriptor::status)
 			.containsExactly(HealthStatus.HEALTHY, HealthStatus.UNHEALTHY, HealthStatus.UNKNOWN);
+	}
+
+	@Test
+	void listenersShouldShowEachEndpointsCallsInFlightReadLive() {
+		Listener listener = this.clavier.addListener("backend", config(this.up, this.down).build());
+		await().atMost(WAIT).until(() -> listener.selection().size() == 1);
+		Pick first = listener.pick();
+		Pick second = listener.pick();
+		ListenerDescriptor busy = this.endpoint.listener("backend");
+		assertThat(busy.endpoints()).extracting(EndpointDescriptor::port, EndpointDescriptor::inFlight)
+			.containsExactlyInAnyOrder(tuple(this.up.port(), 2), tuple(this.down.port(), 0));
+		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(busy));
+		assertThat(json.read("$.endpoints[*].inFlight", List.class)).containsExactlyInAnyOrder(2, 0);
+		first.complete(true, null);
+		second.close();
+		assertThat(this.endpoint.listener("backend").endpoints()).extracting(EndpointDescriptor::inFlight)
+			.containsOnly(0);
 	}
 
 	private ListenerConfig.Builder config(TestHttpBackend... backends) {
