@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.clavier.filter.CallsInFlight;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls-in-flight counters of the records behind one selection, in the selection's order:
@@ -15,24 +16,26 @@ final class InFlightCounters implements CallsInFlight {
 
 	static final InFlightCounters EMPTY = new InFlightCounters(new EndpointRecord[0]);
 
-	private final EndpointRecord[] records;
+	private final @Nullable EndpointRecord[] records;
 
 	private final AtomicInteger[] counters;
 
-	private InFlightCounters(EndpointRecord[] records) {
+	private InFlightCounters(@Nullable EndpointRecord[] records) {
 		this.records = records;
 		this.counters = new AtomicInteger[records.length];
 		for (int i = 0; i < records.length; i++) {
-			this.counters[i] = records[i].callsInFlight;
+			EndpointRecord record = records[i];
+			// No record (never expected): a counter of its own, which no call counts against.
+			this.counters[i] = (record != null) ? record.callsInFlight : new AtomicInteger();
 		}
 	}
 
 	/**
 	 * Returns the counters of the given records.
-	 * @param records the records, in the selection's order
+	 * @param records the records, in the selection's order ({@code null} where none was found)
 	 * @return the counters
 	 */
-	static InFlightCounters of(List<EndpointRecord> records) {
+	static InFlightCounters of(List<@Nullable EndpointRecord> records) {
 		return records.isEmpty() ? EMPTY : new InFlightCounters(records.toArray(new EndpointRecord[0]));
 	}
 
@@ -55,7 +58,7 @@ final class InFlightCounters implements CallsInFlight {
 	 * @param others the records
 	 * @return {@code true} for the same records
 	 */
-	boolean sameRecords(List<EndpointRecord> others) {
+	boolean sameRecords(List<@Nullable EndpointRecord> others) {
 		if (others.size() != this.records.length) {
 			return false;
 		}

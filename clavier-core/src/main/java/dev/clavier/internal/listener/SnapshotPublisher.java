@@ -19,6 +19,7 @@ import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.Selection;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,15 +190,10 @@ final class SnapshotPublisher {
 	private Selection select() {
 		List<Endpoint> all = new ArrayList<>(this.table.size());
 		List<Endpoint> healthy = new ArrayList<>(this.table.size());
-		// The records behind each list, in the same order: their calls-in-flight counters.
-		List<EndpointRecord> allRecords = new ArrayList<>(this.table.size());
-		List<EndpointRecord> healthyRecords = new ArrayList<>(this.table.size());
 		for (EndpointRecord record : this.table.records()) {
 			all.add(record.endpoint());
-			allRecords.add(record);
 			if (record.status() == HealthStatus.HEALTHY) {
 				healthy.add(record.endpoint());
-				healthyRecords.add(record);
 			}
 		}
 		if (healthy.isEmpty() && !this.draining.isEmpty()) {
@@ -205,15 +201,12 @@ final class SnapshotPublisher {
 			// (DrainingPolicy); only while no discovered endpoint is healthy, in address order too.
 			for (EndpointRecord record : this.draining.draining()) {
 				healthy.add(record.endpoint());
-				healthyRecords.add(record);
 			}
 		}
 		List<Endpoint> pickable;
-		List<EndpointRecord> pickableRecords;
 		boolean fallback = false;
 		if (this.config.ignoreHealth()) {
 			pickable = all;
-			pickableRecords = allRecords;
 		}
 		else if (!healthy.isEmpty() || all.isEmpty()) {
 			if (this.fallbackEpisode) {
@@ -224,7 +217,6 @@ final class SnapshotPublisher {
 				}
 			}
 			pickable = healthy;
-			pickableRecords = healthyRecords;
 		}
 		else if (this.config.allDownPolicy() == AllDownPolicy.ALL) {
 			if (!this.fallbackEpisode) {
@@ -233,22 +225,42 @@ final class SnapshotPublisher {
 						this.name, all.size());
 			}
 			pickable = all;
-			pickableRecords = allRecords;
 			fallback = true;
 		}
 		else {
 			pickable = healthy;
-			pickableRecords = healthyRecords;
 		}
 		Selection selection = this.current.selection();
+		List<@Nullable EndpointRecord> records = records(pickable);
 		if (selection.isFallback() == fallback && selection.endpoints().equals(pickable)
-				&& this.counters.sameRecords(pickableRecords)) {
+				&& this.counters.sameRecords(records)) {
 			return selection;
 		}
 		List<Endpoint> frozen = List.copyOf(pickable);
-		this.counters = InFlightCounters.of(pickableRecords);
+		this.counters = InFlightCounters.of(records);
 		return frozen.isEmpty() ? Selection.empty()
 				: Selection.of(frozen, this.config.filter().selector(frozen, this.counters), fallback);
+	}
+
+	/**
+	 * Returns the record behind each pickable endpoint, in order: the discovered one, else the
+	 * draining one of that address; their counters are what the filter reads.
+	 */
+	private List<@Nullable EndpointRecord> records(List<Endpoint> pickable) {
+		List<@Nullable EndpointRecord> records = new ArrayList<>(pickable.size());
+		for (Endpoint endpoint : pickable) {
+			EndpointRecord record = this.table.find(endpoint);
+			if (record == null) {
+				for (EndpointRecord draining : this.draining.draining()) {
+					if (draining.endpoint().equals(endpoint)) {
+						record = draining;
+						break;
+					}
+				}
+			}
+			records.add(record);
+		}
+		return records;
 	}
 
 	private List<EndpointState> states() {
