@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.clavier.Clavier;
 import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.filter.Filters;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.Pick;
 import dev.clavier.scout.HttpScout;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -145,6 +147,43 @@ public abstract class SelectionBenchmark {
 
 	}
 
+	/**
+	 * A Clavier engine as {@link Engine}, picking with {@code least-request}; one call held in
+	 * flight on the first endpoint, so that picks compare unequal counts.
+	 */
+	@State(Scope.Benchmark)
+	public static class LeastRequestEngine {
+
+		Clavier clavier;
+
+		Listener listener;
+
+		Pick held;
+
+		@Setup(Level.Trial)
+		public void setUp(Backends backends) throws InterruptedException {
+			this.clavier = Clavier.create();
+			this.listener = this.clavier.addListener("backend", ListenerConfig.builder(StaticDiscovery.of(backends.list))
+				.scout(HttpScout.builder().path(HEALTH_PATH).build())
+				.filter(Filters.leastRequest())
+				.interval(INTERVAL)
+				.timeout(TIMEOUT)
+				.build());
+			if (!awaitSelection(this.listener, backends.endpoints)) {
+				throw new IllegalStateException("not all healthy: " + this.listener.selection() + " " + this.listener.endpoints()
+						+ " answered " + backends.responder.answered());
+			}
+			this.held = this.listener.start(this.listener.selection().get(0));
+		}
+
+		@TearDown(Level.Trial)
+		public void tearDown() {
+			this.held.close();
+			this.clavier.close();
+		}
+
+	}
+
 	/** The Spring application: Clavier's beans for one service id, Spring Cloud's for another. */
 	@State(Scope.Benchmark)
 	public static class Application {
@@ -250,6 +289,18 @@ public abstract class SelectionBenchmark {
 	@Benchmark
 	public Endpoint clavierGetEndpoint(Engine state) {
 		return state.listener.getEndpoint();
+	}
+
+	@Benchmark
+	public Endpoint clavierLeastRequestGetEndpoint(LeastRequestEngine state) {
+		return state.listener.getEndpoint();
+	}
+
+	@Benchmark
+	public Endpoint clavierLeastRequestPickAndClose(LeastRequestEngine state) {
+		try (Pick pick = state.listener.pick()) {
+			return pick.endpoint();
+		}
 	}
 
 	@Benchmark

@@ -25,4 +25,21 @@ public interface Filter {
 	 */
 	EndpointSelector selector(List<Endpoint> endpoints);
 
+	/**
+	 * Creates a selector over a list of endpoints that may read the calls in flight to each.
+	 * The engine calls this method; the default ignores the counts and delegates to
+	 * {@link #selector(List)}.
+	 * <p>
+	 * A default method rather than a new parameter of {@link #selector(List)}: every filter
+	 * written before load-aware picks keeps compiling and picking as it did, and a filter that
+	 * wants the load overrides this one method. The counts come as an object aligned with the
+	 * list's indexes, so that the pick reads them without a lookup or an allocation.
+	 * @param endpoints the endpoints, not empty, immutable, in a stable order
+	 * @param calls the calls in flight to each endpoint, by index in {@code endpoints}
+	 * @return the selector
+	 */
+	default EndpointSelector selector(List<Endpoint> endpoints, CallsInFlight calls) {
+		return selector(endpoints);
+	}
+
 }

@@ -19,7 +19,8 @@ import dev.clavier.model.ModelRegistry;
 public final class Filters {
 
 	private static final ModelRegistry<FilterProvider> REGISTRY = new ModelRegistry<>("filter", FilterProvider.class,
-			List.of(provider(RoundRobinFilter.INSTANCE), provider(RandomFilter.INSTANCE)), FilterProvider::model);
+			List.of(provider(RoundRobinFilter.INSTANCE), provider(RandomFilter.INSTANCE), new LeastRequestFilterProvider()),
+			FilterProvider::model);
 
 	private Filters() {
 	}
@@ -44,6 +45,16 @@ public final class Filters {
 	 */
 	public static Filter random() {
 		return RandomFilter.INSTANCE;
+	}
+
+	/**
+	 * Returns the {@code least-request} filter with its defaults: the power of two choices over
+	 * the calls in flight to each endpoint, weight-aware (see {@link LeastRequestFilter}; its
+	 * {@link LeastRequestFilter#builder() builder} sets the choice count and the active request bias).
+	 * @return the filter
+	 */
+	public static Filter leastRequest() {
+		return LeastRequestFilter.defaults();
 	}
 
 	/**

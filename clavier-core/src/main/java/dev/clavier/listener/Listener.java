@@ -53,6 +53,43 @@ public interface Listener {
 	Endpoint getEndpoint();
 
 	/**
+	 * Returns one endpoint picked as {@link #getEndpoint()} picks it, with its call counted in
+	 * flight until the returned pick is completed or closed: the {@code least-request} filter
+	 * prefers endpoints with fewer calls in flight, and a completion reports the call's outcome
+	 * as {@link #reportCall} does. Allocates the small pick object and nothing else.
+	 * <pre>{@code
+	 * try (Pick pick = listener.pick()) {
+	 *     boolean ok = send(pick.endpoint());
+	 *     pick.complete(ok, ok ? null : "refused");
+	 * }
+	 * }</pre>
+	 * @return the pick, to complete or close exactly when the call ends
+	 * @throws NoHealthyEndpointException if there is none to pick
+	 * @throws IllegalStateException if the listener was removed or its engine closed
+	 */
+	Pick pick();
+
+	/**
+	 * Counts a call in flight to an endpoint picked elsewhere, from {@link #selection()} (as the
+	 * Spring Cloud LoadBalancer bridge picks), until the returned pick is completed or closed.
+	 * @param endpoint the endpoint called, as the selection returned it
+	 * @return the pick; a call to an endpoint the listener does not know (any more) is not
+	 * counted, and its completion is reported as {@link #reportCall} reports it
+	 */
+	Pick start(Endpoint endpoint);
+
+	/**
+	 * Returns how many calls to an endpoint are in flight now: picks not yet completed or closed,
+	 * including the Spring Cloud LoadBalancer bridge's calls. A live count, not part of the
+	 * snapshot: it changes with every call.
+	 * @param endpoint the endpoint
+	 * @return the count, 0 for an endpoint the listener does not know (any more)
+	 */
+	default int callsInFlight(Endpoint endpoint) {
+		return 0;
+	}
+
+	/**
 	 * Returns the listener at this moment, as one immutable snapshot: its selection, every
 	 * endpoint's state, what discovery last did and its configuration. Readers that show more
 	 * than one of these read them from one snapshot, so that they always show one moment.

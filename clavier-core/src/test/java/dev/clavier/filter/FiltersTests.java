@@ -104,7 +104,7 @@ class FiltersTests {
 	@Test
 	void createWhenUnknownShouldListKnownModels() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Filters.create("fastest", Map.of()))
-			.withMessage("unknown filter model 'fastest' (expected one of: first, random, round-robin)");
+			.withMessage("unknown filter model 'fastest' (expected one of: first, least-request, random, round-robin)");
 	}
 
 	@Test

@@ -44,7 +44,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *                      "consecutiveSuccesses": 4, "consecutiveFailures": 0, "cause": "...",
  *                      "transitions": [ { "from": "UNKNOWN", "to": "HEALTHY", "cause": "...", "at": "..." } ],
  *                      "ejection": null, "inSubset": true, "probeMode": "poll", "probeModeReason": null,
- *                      "nextProbe": "...", "effectiveWeight": 1.0, "zone": "eu-1" } ] } } }
+ *                      "nextProbe": "...", "effectiveWeight": 1.0, "zone": "eu-1", "inFlight": 0 } ] } } }
  * }</pre>
  * {@code GET /actuator/clavier/{listener}} returns one listener (404 for an unknown name), and
  * {@code POST /actuator/clavier/{listener}} probes its endpoints now (400 for an unknown name: a
@@ -112,7 +112,9 @@ public final class ClavierEndpoint {
 
 	/**
 	 * Returns one listener as one moment: everything comes from a single
-	 * {@link Listener#snapshot()}, never from the listener's live accessors.
+	 * {@link Listener#snapshot()}, never from the listener's live accessors, except each
+	 * endpoint's calls in flight: a live count ({@link Listener#callsInFlight}) read as the
+	 * endpoint is described, since it changes with every call and no snapshot holds it.
 	 * @param listener the listener
 	 * @return the descriptor
 	 */
@@ -121,7 +123,7 @@ public final class ClavierEndpoint {
 		ListenerConfig config = snapshot.config();
 		List<EndpointDescriptor> endpoints = new ArrayList<>(snapshot.endpoints().size());
 		for (EndpointState state : snapshot.endpoints()) {
-			endpoints.add(EndpointDescriptor.of(state));
+			endpoints.add(EndpointDescriptor.of(state, listener.callsInFlight(state.endpoint())));
 		}
 		return new ListenerDescriptor(DiscoveryDescriptor.of(snapshot.discovery()),
 				new ScoutDescriptor(config.scout().model(), config.interval(), config.timeout(), config.rise(),
@@ -242,6 +244,9 @@ public final class ClavierEndpoint {
 	 * @param effectiveWeight the weight picks give it now: its weight, or less while slow start
 	 * ramps it up (to 0.01)
 	 * @param zone its zone (its attribute {@code zone}), or {@code null} if it has none
+	 * @param inFlight the calls to it in flight when the response was made (picks through
+	 * {@code Listener.pick()} and load-balanced calls, not yet ended): a live count, not part of
+	 * the listener's snapshot
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record EndpointDescriptor(String host, int port, int weight, HealthStatus status,
@@ -249,7 +254,7 @@ public final class ClavierEndpoint {
 			int consecutiveSuccesses, int consecutiveFailures, String cause, List<TransitionDescriptor> transitions,
 			@Nullable EjectionDescriptor ejection, boolean inSubset, String probeMode,
 			@Nullable String probeModeReason, @Nullable Instant nextProbe, double effectiveWeight,
-			@Nullable String zone) {
+			@Nullable String zone, int inFlight) {
 
 		/**
 		 * Creates a descriptor.
@@ -258,7 +263,7 @@ public final class ClavierEndpoint {
 			transitions = List.copyOf(transitions);
 		}
 
-		static EndpointDescriptor of(EndpointState state) {
+		static EndpointDescriptor of(EndpointState state, int inFlight) {
 			List<TransitionDescriptor> transitions = new ArrayList<>(state.transitions().size());
 			for (HealthTransition transition : state.transitions()) {
 				transitions.add(new TransitionDescriptor(transition.from(), transition.to(), transition.cause(),
@@ -269,7 +274,7 @@ public final class ClavierEndpoint {
 					state.consecutiveSuccesses(), state.consecutiveFailures(), state.cause(), transitions,
 					EjectionDescriptor.of(state.ejection()), state.inSubset(),
 					state.probeMode().name().toLowerCase(Locale.ROOT), state.probeModeReason(), state.nextProbe(),
-					Math.round(state.effectiveWeight() * 100) / 100.0, state.endpoint().zone());
+					Math.round(state.effectiveWeight() * 100) / 100.0, state.endpoint().zone(), inFlight);
 		}
 
 		private static @Nullable Double millis(@Nullable Duration latency) {

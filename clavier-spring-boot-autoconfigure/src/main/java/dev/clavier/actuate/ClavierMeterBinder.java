@@ -14,6 +14,7 @@ import dev.clavier.Clavier;
 import dev.clavier.ClavierObserver;
 import dev.clavier.endpoint.Ejection;
 import dev.clavier.endpoint.Endpoint;
+import dev.clavier.endpoint.EndpointState;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.endpoint.HealthTransition;
 import dev.clavier.listener.Listener;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * detection).</li>
  * <li>{@code clavier.watch.reconnects} (counter): broken watch streams (gRPC
  * {@code Health/Watch}) opened again.</li>
+ * <li>{@code clavier.calls.in-flight} (gauge): calls to the listener's endpoints started (through
+ * {@code Listener.pick()} or a load-balanced client) and not ended, read live, NaN once the
+ * listener is closed.</li>
  * </ul>
  * {@link #bindTo(MeterRegistry)} binds the listeners the engine has at that moment, subscribes
  * an observer to each, and follows the engine ({@link Clavier#subscribe(ClavierObserver)}): a
@@ -154,6 +158,7 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 	private static Binding bind(Listener listener, MeterRegistry registry) {
 		Tags tags = Tags.of("listener", listener.name());
 		List<Meter> meters = new ArrayList<>(endpointGauges(listener, tags, registry));
+		meters.add(callsInFlightGauge(listener, tags, registry));
 		ListenerMeters observer = new ListenerMeters(registry, tags);
 		meters.addAll(observer.meters());
 		AutoCloseable subscription = listener.subscribe(observer);
@@ -180,6 +185,33 @@ public final class ClavierMeterBinder implements MeterBinder, AutoCloseable {
 				.register(registry));
 		}
 		return gauges;
+	}
+
+	/**
+	 * Registers the {@code clavier.calls.in-flight} gauge of one listener: the calls in flight to
+	 * its endpoints, summed over the endpoints of one {@link Listener#snapshot()}, each a live count.
+	 * @param listener the listener
+	 * @param tags the listener's tags
+	 * @param registry the registry
+	 * @return the gauge
+	 */
+	static Meter callsInFlightGauge(Listener listener, Tags tags, MeterRegistry registry) {
+		return Gauge.builder("clavier.calls.in-flight", listener, ClavierMeterBinder::callsInFlight)
+			.tags(tags)
+			.description("Calls to the endpoints of a Clavier listener started and not ended yet")
+			.register(registry);
+	}
+
+	private static double callsInFlight(Listener listener) {
+		ListenerSnapshot snapshot = listener.snapshot();
+		if (snapshot.closed()) {
+			return Double.NaN;
+		}
+		long sum = 0;
+		for (EndpointState state : snapshot.endpoints()) {
+			sum += listener.callsInFlight(state.endpoint());
+		}
+		return sum;
 	}
 
 	private static double count(ListenerSnapshot snapshot, HealthStatus status) {

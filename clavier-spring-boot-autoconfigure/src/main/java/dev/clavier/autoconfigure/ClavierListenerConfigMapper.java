@@ -16,6 +16,7 @@ import dev.clavier.discovery.StaticDiscovery;
 import dev.clavier.discovery.dns.DnsDiscovery;
 import dev.clavier.filter.Filter;
 import dev.clavier.filter.Filters;
+import dev.clavier.filter.LeastRequestFilter;
 import dev.clavier.filter.SlowStart;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.model.InvalidOptionException;
@@ -317,7 +318,17 @@ final class ClavierListenerConfigMapper {
 		Map<String, Supplier<Filter>> typed = new LinkedHashMap<>();
 		typed.put("round-robin", Filters::roundRobin);
 		typed.put("random", Filters::random);
+		typed.put("least-request", () -> leastRequest(prefix, properties.getLeastRequest()));
 		return resolve(FILTER, prefix, properties.getModel(), properties.getOptions(), typed);
+	}
+
+	private static Filter leastRequest(String prefix, ClavierProperties.LeastRequest properties) {
+		String at = prefix + "filter.least-request.";
+		return configure(typedPaths(prefix, "filter", "least-request"), at + "choice-count",
+				properties.getChoiceCount(), () -> LeastRequestFilter.builder()
+					.choiceCount(properties.getChoiceCount())
+					.activeRequestBias(properties.getActiveRequestBias())
+					.build());
 	}
 
 	/**

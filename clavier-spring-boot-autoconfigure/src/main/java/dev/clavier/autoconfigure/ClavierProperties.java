@@ -1002,8 +1002,8 @@ public class ClavierProperties implements InitializingBean {
 	public static class Filter {
 
 		/**
-		 * Filter model: round-robin, random, the name of a Filter bean, or a model registered
-		 * with ServiceLoader (a FilterProvider).
+		 * Filter model: round-robin, random, least-request, the name of a Filter bean, or a
+		 * model registered with ServiceLoader (a FilterProvider).
 		 */
 		private String model = "round-robin";
 
@@ -1018,6 +1018,11 @@ public class ClavierProperties implements InitializingBean {
 		 * round ramps up, as Envoy's slow_start_config.
 		 */
 		private final SlowStart slowStart = new SlowStart();
+
+		/**
+		 * Settings of the least-request model.
+		 */
+		private final LeastRequest leastRequest = new LeastRequest();
 
 		public String getModel() {
 			return this.model;
@@ -1037,6 +1042,10 @@ public class ClavierProperties implements InitializingBean {
 
 		public SlowStart getSlowStart() {
 			return this.slowStart;
+		}
+
+		public LeastRequest getLeastRequest() {
+			return this.leastRequest;
 		}
 
 	}
@@ -1085,6 +1094,40 @@ public class ClavierProperties implements InitializingBean {
 
 		public void setMinWeightPercent(int minWeightPercent) {
 			this.minWeightPercent = minWeightPercent;
+		}
+
+	}
+
+	/**
+	 * The least-request filter: the power of two choices over each endpoint's calls in flight.
+	 */
+	public static class LeastRequest {
+
+		/**
+		 * Candidates drawn at random per pick, the least loaded of which is used (2 to 100).
+		 */
+		private int choiceCount = 2;
+
+		/**
+		 * How strongly calls in flight weigh against unequal weights: 0 ignores the load, larger
+		 * values react to it more; no effect when the weights are equal.
+		 */
+		private double activeRequestBias = 1.0;
+
+		public int getChoiceCount() {
+			return this.choiceCount;
+		}
+
+		public void setChoiceCount(int choiceCount) {
+			this.choiceCount = choiceCount;
+		}
+
+		public double getActiveRequestBias() {
+			return this.activeRequestBias;
+		}
+
+		public void setActiveRequestBias(double activeRequestBias) {
+			this.activeRequestBias = activeRequestBias;
 		}
 
 	}

@@ -28,6 +28,7 @@ import dev.clavier.listener.AllDownPolicy;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
+import dev.clavier.listener.Pick;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
 import dev.clavier.test.TestHttpBackend;
@@ -366,6 +367,23 @@ class ClavierEndpointTests {
 			.untilAsserted(() -> assertThat(this.endpoint.listener("backend").endpoints()).hasSize(2)
 				.extracting(EndpointDescriptor::inSubset)
 				.containsOnly(true));
+	}
+
+	@Test
+	void listenersShouldShowEachEndpointsCallsInFlightReadLive() {
+		Listener listener = this.clavier.addListener("backend", config(this.up, this.down).build());
+		await().atMost(WAIT).until(() -> listener.selection().size() == 1);
+		Pick first = listener.pick();
+		Pick second = listener.pick();
+		ListenerDescriptor busy = this.endpoint.listener("backend");
+		assertThat(busy.endpoints()).extracting(EndpointDescriptor::port, EndpointDescriptor::inFlight)
+			.containsExactlyInAnyOrder(tuple(this.up.port(), 2), tuple(this.down.port(), 0));
+		DocumentContext json = JsonPath.parse(JsonMapper.builder().build().writeValueAsString(busy));
+		assertThat(json.read("$.endpoints[*].inFlight", List.class)).containsExactlyInAnyOrder(2, 0);
+		first.complete(true, null);
+		second.close();
+		assertThat(this.endpoint.listener("backend").endpoints()).extracting(EndpointDescriptor::inFlight)
+			.containsOnly(0);
 	}
 
 	private ListenerConfig.Builder config(TestHttpBackend... backends) {

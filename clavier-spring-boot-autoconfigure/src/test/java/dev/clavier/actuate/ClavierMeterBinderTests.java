@@ -8,6 +8,7 @@ import dev.clavier.endpoint.Endpoint;
 import dev.clavier.endpoint.HealthStatus;
 import dev.clavier.listener.DiscoveryState;
 import dev.clavier.listener.Listener;
+import dev.clavier.listener.Pick;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.scout.HttpScout;
 import dev.clavier.scout.Scouts;
@@ -135,6 +136,26 @@ class ClavierMeterBinderTests {
 			await().atMost(WAIT).until(() -> grpc.openWatches() == 1);
 			assertThat(listener.snapshot().endpoints()).isNotEmpty();
 		}
+	}
+
+	@Test
+	void callsInFlightGaugeShouldSumTheLiveCountsOfTheListenersEndpoints() {
+		Listener listener = this.clavier.addListener("backend", config(this.up, this.down));
+		await().atMost(WAIT).until(() -> listener.selection().size() == 1);
+		this.binder.bindTo(this.registry);
+		assertThat(callsInFlight("backend")).isZero();
+		Pick first = listener.pick();
+		Pick second = listener.pick();
+		assertThat(callsInFlight("backend")).isEqualTo(2.0);
+		first.complete(false, "refused");
+		second.close();
+		assertThat(callsInFlight("backend")).isZero();
+		this.clavier.removeListener("backend");
+		assertThat(this.registry.find("clavier.calls.in-flight").tag("listener", "backend").meters()).isEmpty();
+	}
+
+	private double callsInFlight(String listener) {
+		return this.registry.get("clavier.calls.in-flight").tag("listener", listener).gauge().value();
 	}
 
 	@Test

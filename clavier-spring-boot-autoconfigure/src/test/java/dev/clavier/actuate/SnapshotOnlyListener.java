@@ -18,6 +18,7 @@ import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
 import dev.clavier.listener.ListenerSnapshot;
+import dev.clavier.listener.Pick;
 import dev.clavier.listener.Selection;
 import dev.clavier.scout.HttpScout;
 import org.jspecify.annotations.Nullable;
@@ -156,6 +157,16 @@ final class SnapshotOnlyListener implements Listener {
 	@Override
 	public void probeNow() {
 		throw liveRead("probeNow()");
+	}
+
+	@Override
+	public Pick pick() {
+		throw liveRead("pick()");
+	}
+
+	@Override
+	public Pick start(Endpoint endpoint) {
+		throw liveRead("start()");
 	}
 
 	@Override

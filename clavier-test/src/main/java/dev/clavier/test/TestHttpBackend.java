@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The health path (default {@value #DEFAULT_HEALTH_PATH}) answers with the status, body,
  * delay or redirect set by the test. Every other path answers 200 with the body
- * {@code hello from <hostAndPort>}. Every answer carries the header
+ * {@code hello from <hostAndPort>}, after the {@linkplain #responseDelay response delay} if any. Every answer carries the header
  * {@value #BACKEND_HEADER}{@code : <hostAndPort>}, so that load-balancing tests see which
  * backend served a call. Requests are handled by up to 16 daemon threads named
  * {@code clavier-test-http-<n>}; the JDK server's dispatcher thread is started so that it is a
@@ -89,6 +89,8 @@ public final class TestHttpBackend extends LoopbackBackend<TestHttpBackend, Test
 	private volatile Duration healthDelay = Duration.ZERO;
 
 	private volatile @Nullable String healthRedirect;
+
+	private volatile Duration responseDelay = Duration.ZERO;
 
 	private volatile String healthBody = "";
 
@@ -151,6 +153,23 @@ public final class TestHttpBackend extends LoopbackBackend<TestHttpBackend, Test
 			throw new IllegalArgumentException("delay: " + delay + " (expected: >= 0)");
 		}
 		this.healthDelay = (delay.compareTo(MAX_HEALTH_DELAY) > 0) ? MAX_HEALTH_DELAY : delay;
+		return this;
+	}
+
+	/**
+	 * Sets how long answers to paths other than the health path wait before they are sent;
+	 * default zero. A slow backend for load-balancing tests. Delays longer than
+	 * {@link #MAX_HEALTH_DELAY} are capped to it, and waiting answers are released, unanswered,
+	 * by {@link #stop()} and {@link #close()}.
+	 * @param delay the delay
+	 * @return this backend
+	 */
+	public TestHttpBackend responseDelay(Duration delay) {
+		Objects.requireNonNull(delay, "delay");
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("delay: " + delay + " (expected: >= 0)");
+		}
+		this.responseDelay = (delay.compareTo(MAX_HEALTH_DELAY) > 0) ? MAX_HEALTH_DELAY : delay;
 		return this;
 	}
 
@@ -286,6 +305,9 @@ public final class TestHttpBackend extends LoopbackBackend<TestHttpBackend, Test
 			}
 			else {
 				this.requests.incrementAndGet();
+				if (!waitOut(this.responseDelay)) {
+					return;
+				}
 				exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
 				send(exchange, 200, "hello from " + hostAndPort);
 			}
@@ -297,18 +319,8 @@ public final class TestHttpBackend extends LoopbackBackend<TestHttpBackend, Test
 
 	private void handleHealth(HttpExchange exchange) throws IOException {
 		this.healthChecks.incrementAndGet();
-		Duration delay = this.healthDelay;
-		if (!delay.isZero()) {
-			CountDownLatch stopped = this.release;
-			try {
-				if (stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
-					return;
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+		if (!waitOut(this.healthDelay)) {
+			return;
 		}
 		String location = this.healthRedirect;
 		if (location != null) {
@@ -318,6 +330,24 @@ public final class TestHttpBackend extends LoopbackBackend<TestHttpBackend, Test
 		}
 		exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
 		send(exchange, this.healthStatus, this.healthBody);
+	}
+
+	/**
+	 * Waits a delay unless the backend stops first.
+	 * @return {@code true} to answer, {@code false} if the backend stopped or the thread was interrupted
+	 */
+	private boolean waitOut(Duration delay) {
+		if (delay.isZero()) {
+			return true;
+		}
+		CountDownLatch stopped = this.release;
+		try {
+			return !stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	private static void send(HttpExchange exchange, int status, String body) throws IOException {

@@ -27,6 +27,7 @@ import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerObserver;
 import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.NoHealthyEndpointException;
+import dev.clavier.listener.Pick;
 import dev.clavier.listener.Selection;
 import dev.clavier.scout.ScoutSession;
 import dev.clavier.scout.Scouts;
@@ -89,6 +90,12 @@ public final class ClavierListener implements Listener {
 	 * hot path (docs/benchmarks.md). Readers of anything else read {@link #snapshot}.
 	 */
 	private volatile Selection selection = Selection.empty();
+
+	/**
+	 * The snapshot's selection with its records' calls-in-flight counters, written with it, for
+	 * {@link #pick()}: one read gives both, always of one moment.
+	 */
+	private volatile Picks picks = Picks.EMPTY;
 
 	private volatile boolean closed;
 
@@ -195,6 +202,33 @@ public final class ClavierListener implements Listener {
 	}
 
 	@Override
+	public Pick pick() {
+		Picks current = this.picks;
+		Selection selection = current.selection();
+		if (!selection.isEmpty()) {
+			int index = selection.nextIndex();
+			return new CountedPick(this, selection.get(index), current.counters().counter(index));
+		}
+		if (this.closed) {
+			throw new IllegalStateException("[" + this.name + "] listener is closed");
+		}
+		throw NoHealthyEndpointException.of(this.snapshot);
+	}
+
+	@Override
+	public Pick start(Endpoint endpoint) {
+		Objects.requireNonNull(endpoint, "endpoint");
+		EndpointRecord record = this.table.find(endpoint);
+		return new CountedPick(this, endpoint, (record != null) ? record.callsInFlight : null);
+	}
+
+	@Override
+	public int callsInFlight(Endpoint endpoint) {
+		EndpointRecord record = this.table.find(endpoint);
+		return (record != null) ? record.callsInFlight.get() : 0;
+	}
+
+	@Override
 	public Selection selection() {
 		return this.selection;
 	}
@@ -253,6 +287,7 @@ public final class ClavierListener implements Listener {
 		this.closed = true;
 		ListenerSnapshot last = this.snapshot;
 		this.selection = Selection.empty();
+		this.picks = Picks.EMPTY;
 		this.snapshot = new ListenerSnapshot(this.name, this.config, Selection.empty(), last.endpoints(),
 				last.discovery(), last.ready(), true);
 		this.readiness.close();
@@ -296,6 +331,10 @@ public final class ClavierListener implements Listener {
 
 	private void publish(ListenerSnapshot next) {
 		if (!this.closed || next.closed()) {
+			// Null while the publisher publishes its first, empty snapshot from its constructor.
+			SnapshotPublisher publisher = this.publisher;
+			this.picks = new Picks(next.selection(),
+					(publisher != null) ? publisher.counters(next.selection()) : InFlightCounters.EMPTY);
 			this.selection = next.selection();
 			this.snapshot = next;
 		}
@@ -480,6 +519,15 @@ public final class ClavierListener implements Listener {
 	public String toString() {
 		return "Listener[" + this.name + ", " + this.config.discovery().model() + " " + this.refresher.target() + ", "
 				+ this.snapshot.selection() + "]";
+	}
+
+	/**
+	 * A selection with the calls-in-flight counters of its records, in its order.
+	 */
+	private record Picks(Selection selection, InFlightCounters counters) {
+
+		static final Picks EMPTY = new Picks(Selection.empty(), InFlightCounters.EMPTY);
+
 	}
 
 	/**

@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  * also words its cause.
  * <p>
  * Confined to the engine's scheduler thread, except {@link #state()} (volatile) and
- * {@link #callFailures} and {@link #callWindow} (atomic, counted by any thread that reports
- * calls). The probe fields belong to {@link ProbeScheduler}, the ejection counts to
- * {@link OutlierEjector}.
+ * {@link #callFailures}, {@link #callWindow} (atomic, counted by any thread that reports calls)
+ * and {@link #callsInFlight} (atomic, counted by any thread that picks). The probe fields belong
+ * to {@link ProbeScheduler}, the ejection counts to {@link OutlierEjector}.
  */
 final class EndpointRecord {
 
@@ -106,6 +106,8 @@ final class EndpointRecord {
 
 	/** Ends the current ejection when its time is up. */
 	private @Nullable ScheduledFuture<?> ejectionEnd;
+	/** Calls in flight: counted up and down by any thread's picks ({@link CountedPick}). */
+	final AtomicInteger callsInFlight = new AtomicInteger();
 
 	private volatile EndpointState state;
 

@@ -20,6 +20,7 @@ import dev.clavier.listener.Listener;
 import dev.clavier.listener.ListenerConfig;
 import dev.clavier.listener.ListenerSnapshot;
 import dev.clavier.listener.Selection;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,9 @@ final class SnapshotPublisher {
 	private final NothingHealthyLog nothingHealthyLog = new NothingHealthyLog();
 
 	private boolean panicEpisode;
+
+	/** The calls-in-flight counters of the current selection's records, in its order. */
+	private InFlightCounters counters = InFlightCounters.EMPTY;
 
 	private boolean closed;
 
@@ -193,6 +197,15 @@ final class SnapshotPublisher {
 		this.out.accept(this.current);
 	}
 
+	/**
+	 * Returns the calls-in-flight counters behind a selection this publisher made.
+	 * @param selection the selection of the snapshot just published
+	 * @return its counters, or empty counters for any other selection
+	 */
+	InFlightCounters counters(Selection selection) {
+		return (selection == this.current.selection()) ? this.counters : InFlightCounters.EMPTY;
+	}
+
 	private Selection select() {
 		List<Endpoint> all = new ArrayList<>(this.table.size());
 		List<Endpoint> healthy = new ArrayList<>(this.table.size());
@@ -266,17 +279,42 @@ final class SnapshotPublisher {
 		pickable = this.zones.prefer(pickable);
 		List<Endpoint> weighted = this.ramp.weigh(pickable);
 		Selection selection = this.current.selection();
+		List<@Nullable EndpointRecord> records = records(pickable);
 		if (selection.isFallback() == fallback && Objects.equals(selection.fallbackReason(), reason)
-				&& selection.endpoints().equals(pickable) && weighted.equals(this.weighted)) {
+				&& selection.endpoints().equals(pickable) && weighted.equals(this.weighted)
+				&& this.counters.sameRecords(records)) {
 			return selection;
 		}
 		List<Endpoint> frozen = List.copyOf(pickable);
 		this.weighted = (weighted == pickable) ? frozen : List.copyOf(weighted);
+		this.counters = InFlightCounters.of(records);
 		if (frozen.isEmpty()) {
 			return Selection.empty();
 		}
-		return (reason != null) ? Selection.of(frozen, this.config.filter().selector(this.weighted), reason)
-				: Selection.of(frozen, this.config.filter().selector(this.weighted), fallback);
+		return (reason != null)
+				? Selection.of(frozen, this.config.filter().selector(this.weighted, this.counters), reason)
+				: Selection.of(frozen, this.config.filter().selector(this.weighted, this.counters), fallback);
+	}
+
+	/**
+	 * Returns the record behind each pickable endpoint, in order: the discovered one, else the
+	 * draining one of that address; their counters are what the filter reads.
+	 */
+	private List<@Nullable EndpointRecord> records(List<Endpoint> pickable) {
+		List<@Nullable EndpointRecord> records = new ArrayList<>(pickable.size());
+		for (Endpoint endpoint : pickable) {
+			EndpointRecord record = this.table.find(endpoint);
+			if (record == null) {
+				for (EndpointRecord draining : this.draining.draining()) {
+					if (draining.endpoint().equals(endpoint)) {
+						record = draining;
+						break;
+					}
+				}
+			}
+			records.add(record);
+		}
+		return records;
 	}
 
 	private List<EndpointState> states() {

@@ -56,6 +56,12 @@ public final class ClavierLoadBalancerAutoConfiguration {
 				services.getServices().stream().map(ClavierServiceDetails::serviceId).toList());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ClavierCallHandoff clavierCallHandoff() {
+		return new ClavierCallHandoff();
+	}
+
 	/**
 	 * Follows listeners added and removed at run time, where Spring Cloud Context publishes
 	 * environment changes and the services come from the properties.
@@ -69,6 +75,22 @@ public final class ClavierLoadBalancerAutoConfiguration {
 		ClavierLoadBalancerRefreshListener clavierLoadBalancerRefreshListener(Environment environment,
 				ClavierLoadBalancerServices services) {
 			return new ClavierLoadBalancerRefreshListener(environment, services);
+		}
+
+	}
+
+	/**
+	 * WebClient: cancelled exchanges end their calls in flight.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
+			"org.springframework.cloud.client.loadbalancer.reactive.DeferringLoadBalancerExchangeFilterFunction" })
+	static class WebClientConfiguration {
+
+		@Bean
+		static ClavierWebClientBuilderPostProcessor clavierWebClientBuilderPostProcessor(
+				ObjectProvider<ClavierCallHandoff> handoff) {
+			return new ClavierWebClientBuilderPostProcessor(handoff);
 		}
 
 	}

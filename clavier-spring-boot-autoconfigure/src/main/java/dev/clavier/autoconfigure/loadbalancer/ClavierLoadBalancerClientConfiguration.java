@@ -108,8 +108,9 @@ public final class ClavierLoadBalancerClientConfiguration {
 	@Bean
 	@ConditionalOnBean(ClavierServiceInstanceListSupplier.class)
 	@ConditionalOnMissingBean
-	ClavierLoadBalancerLifecycle clavierLoadBalancerLifecycle(ClavierServiceView view, ClavierServiceDetails details) {
-		return new ClavierLoadBalancerLifecycle(view, details.failureStatuses());
+	ClavierLoadBalancerLifecycle clavierLoadBalancerLifecycle(ClavierServiceView view, ClavierServiceDetails details,
+			ObjectProvider<ClavierCallHandoff> handoff) {
+		return new ClavierLoadBalancerLifecycle(view, details.failureStatuses(), handoff.getIfAvailable());
 	}
 
 	/**

@@ -64,6 +64,44 @@ class ClavierLoadBalancerLifecycleTests {
 	}
 
 	@Test
+	void lifecycleShouldCountEachCallInFlightFromStartToCompletionOnce() throws Exception {
+		try (TestHttpBackend one = TestHttpBackend.start("127.0.0.1", 0);
+				Clavier clavier = Clavier.builder().ioThreads(1).build()) {
+			Listener listener = clavier.addListener("backend",
+					ListenerConfig.builder(StaticDiscovery.parse(0, List.of(one.hostAndPort())))
+						.scout(HttpScout.builder().path("/health").build())
+						.interval(Duration.ofMinutes(10))
+						.build());
+			assertThat(listener.awaitReady(Duration.ofSeconds(5))).isTrue();
+			ClavierServiceView view = view(clavier, "backend");
+			ClavierLoadBalancerLifecycle lifecycle = new ClavierLoadBalancerLifecycle(view, List.of(503));
+			ClavierServiceInstance target = view.instances().instance(0);
+			Endpoint endpoint = target.endpoint();
+			DefaultResponse response = new DefaultResponse(target);
+			// Spring Cloud's requests are equal by context: two calls with equal requests are two calls.
+			DefaultRequest<Object> first = new DefaultRequest<>();
+			DefaultRequest<Object> second = new DefaultRequest<>();
+			lifecycle.onStartRequest(first, response);
+			lifecycle.onStartRequest(second, response);
+			assertThat(listener.callsInFlight(endpoint)).isEqualTo(2);
+			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
+					new java.net.ConnectException("Connection refused"), first, response));
+			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.FAILED,
+					new java.net.ConnectException("Connection refused"), first, response));
+			assertThat(listener.callsInFlight(endpoint)).isEqualTo(1);
+			lifecycle.cancelled(new ClavierLoadBalancerLifecycle.CallKey(second));
+			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, second, response));
+			assertThat(listener.callsInFlight(endpoint)).isZero();
+			assertThat(lifecycle.callsInFlight()).isZero();
+			// A discarded request was never started: nothing to end.
+			lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.DISCARD, new DefaultRequest<>(),
+					response));
+			assertThat(listener.callsInFlight(endpoint)).isZero();
+			view.destroy();
+		}
+	}
+
+	@Test
 	void lifecycleShouldResetFailuresOnSuccess() throws Exception {
 		try (TestHttpBackend one = TestHttpBackend.start("127.0.0.1", 0);
 				Clavier clavier = Clavier.builder().ioThreads(1).build()) {
