@@ -422,7 +422,7 @@ class ClavierEndpointTests {
 				"no Watch (UNIMPLEMENTED)", SnapshotOnlyListener.NOW.plusSeconds(5), 1);
 		DocumentContext json = JsonPath.parse(JsonMapper.builder()
 			.build()
-			.writeValueAsString(List.of(EndpointDescriptor.of(watched), EndpointDescriptor.of(polled))));
+			.writeValueAsString(List.of(EndpointDescriptor.of(watched, 0), EndpointDescriptor.of(polled, 0))));
 		assertThat(json.read("$[0].probeMode", String.class)).isEqualTo("watch");
 		assertThat(json.read("$[0].nextProbe", String.class)).isNull();
 		assertThat(json.read("$[0].probeModeReason", String.class)).isNull();
