@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark of docs/benchmarks.md in order, writing the output to $OUT.
 # Build first: ./mvnw -B package -pl clavier-benchmarks -am -DskipTests
-# Needs: Linux (127.0.0.x loopback addresses), ulimit -n >= 12000, about 25 minutes.
+# Needs: Linux (127.0.0.x loopback addresses), ulimit -n >= 12000, about 35 minutes.
 set -eu
 JAR=${JAR:-clavier-benchmarks/target/benchmarks.jar}
 OUT=${OUT:-clavier-benchmarks/results/$(date -u +%Y%m%dT%H%MZ)}
@@ -18,7 +18,7 @@ mkdir -p "$OUT"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
-# 1 and 2: every JMH benchmark in one run, side by side.
+# 1 and 2: every JMH benchmark in one run, side by side (SelectionBenchmark includes issue 12's weights and zones).
 java -jar "$JAR" 'SelectionBenchmark|RequestPathBenchmark' -prof gc -rf json -rff "$OUT/jmh.json" 2>&1 | tee "$OUT/jmh.txt"
 uptime | tee -a "$OUT/jmh.txt"
 
