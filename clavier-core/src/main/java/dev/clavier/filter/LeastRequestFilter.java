@@ -158,13 +158,17 @@ public final class LeastRequestFilter implements Filter {
 		@Override
 		public int select() {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
+			if (this.choices == 2) {
+				// One 64-bit draw gives both candidates: each half scaled to its range by a
+				// multiply and shift (Lemire), off from uniform by at most size / 2^32.
+				long bits = random.nextLong();
+				int first = (int) (((bits >>> 32) * this.size) >>> 32);
+				int other = (int) (((bits & 0xFFFFFFFFL) * (this.size - 1)) >>> 32);
+				other = (other >= first) ? other + 1 : other;
+				return (this.calls.count(other) < this.calls.count(first)) ? other : first;
+			}
 			int best = random.nextInt(this.size);
 			int bestCount = this.calls.count(best);
-			if (this.choices == 2) {
-				int other = random.nextInt(this.size - 1);
-				other = (other >= best) ? other + 1 : other;
-				return (this.calls.count(other) < bestCount) ? other : best;
-			}
 			int stride = this.strides[random.nextInt(this.strides.length)];
 			int candidate = best;
 			for (int i = 1; i < this.choices; i++) {
