@@ -163,9 +163,12 @@ public final class LeastRequestFilter implements Filter {
 				// multiply and shift (Lemire), off from uniform by at most size / 2^32.
 				long bits = random.nextLong();
 				int first = (int) (((bits >>> 32) * this.size) >>> 32);
-				int other = (int) (((bits & 0xFFFFFFFFL) * (this.size - 1)) >>> 32);
-				other = (other >= first) ? other + 1 : other;
-				return (this.calls.count(other) < this.calls.count(first)) ? other : first;
+				// The other is one of the size - 1 endpoints after the first, wrapping around.
+				int other = first + 1 + (int) (((bits & 0xFFFFFFFFL) * (this.size - 1)) >>> 32);
+				other -= this.size & ((this.size - 1 - other) >> 31);
+				// Without branches: which candidate wins is a coin toss the CPU cannot predict.
+				int otherFewer = (this.calls.count(other) - this.calls.count(first)) >> 31;
+				return first ^ ((other ^ first) & otherFewer);
 			}
 			int best = random.nextInt(this.size);
 			int bestCount = this.calls.count(best);
