@@ -108,6 +108,9 @@ final class ClavierListenerConfigMapper {
 	/** Spring Cloud's zone for a listener without its own, or {@code null} without an environment. */
 	private final @Nullable LoadBalancerZone defaultZone;
 
+	/** Spring Cloud's subsetting for a listener without its own; none without an environment. */
+	private final ClavierSubsetDefaults subsetDefaults;
+
 	ClavierListenerConfigMapper(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
 		this(beanFactory, classLoader, null);
 	}
@@ -117,6 +120,7 @@ final class ClavierListenerConfigMapper {
 		this.beanFactory = beanFactory;
 		this.classLoader = classLoader;
 		this.defaultZone = (environment != null) ? new LoadBalancerZone(environment) : null;
+		this.subsetDefaults = new ClavierSubsetDefaults(environment);
 	}
 
 	/**
@@ -155,8 +159,7 @@ final class ClavierListenerConfigMapper {
 		Filter filterModel = filter(prefix, listener.getFilter());
 		ClavierProperties.OutlierDetection outlier = listener.getOutlierDetection();
 		int outlierFailures = outlier.isEnabled() ? outlier.getConsecutiveFailures() : 0;
-		ClavierSubsetDefaults.Settings subset = new ClavierSubsetDefaults(
-				this.beanFactory.getBeanProvider(Environment.class).getIfAvailable()).resolve(id, listener.getSubset());
+		ClavierSubsetDefaults.Settings subset = this.subsetDefaults.resolve(id, listener.getSubset());
 		String zone = listener.getZone();
 		if (zone == null && this.defaultZone != null) {
 			zone = this.defaultZone.zone(id);
